@@ -1,0 +1,111 @@
+# Commune distribution: install, run, test, lint and document.
+# Quick start: `make start`, then `make test`.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+PORT ?= 8080
+HOST ?= 127.0.0.1
+STORAGE ?= filestorage
+ADMIN_USER ?= admin
+
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+VAR := $(CURDIR)/var
+INSTALLED := $(VENV)/.installed
+PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
+
+export IMIO_HOME := $(CURDIR)
+export IMIO_VAR := $(VAR)
+export IMIO_STORAGE := $(STORAGE)
+export zope_i18n_compile_mo_files := true
+
+.PHONY: help
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(INSTALLED): setup.py constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) pip setuptools wheel
+	$(PIP_INSTALL) --config-settings editable_mode=compat -e ".[test,dev,docs]"
+	@touch $@
+
+.PHONY: install
+install: $(INSTALLED) instance ## Create .venv with the pinned dependencies and the instance
+
+.PHONY: instance
+instance:
+	@mkdir -p $(VAR)/filestorage $(VAR)/blobstorage $(VAR)/log $(VAR)/cache
+
+$(VAR)/admin-password: | $(INSTALLED) instance
+	@umask 077; $(BIN)/python -c 'import secrets, string; a = string.ascii_letters + string.digits; print("".join(secrets.choice(a) for _ in range(16)))' > $@.tmp
+	@$(BIN)/addzopeuser -c instance/etc/zope.conf $(ADMIN_USER) "$$(cat $@.tmp)" > /dev/null
+	@mv $@.tmp $@
+
+.PHONY: demo
+demo: install $(VAR)/admin-password ## Create the demo commune site if it does not exist
+	@$(BIN)/imio-commune deploy profiles/demo.yaml
+
+.PHONY: start
+start: demo ## Serve the demo commune on http://localhost:$(PORT)/demo
+	@echo ""
+	@echo "  Site de démonstration : http://localhost:$(PORT)/demo"
+	@echo "  Administration Zope   : http://localhost:$(PORT)/manage"
+	@echo "  Connexion             : $(ADMIN_USER) / $$(cat $(VAR)/admin-password)"
+	@echo ""
+	@$(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT) var=$(VAR)
+
+.PHONY: chromium
+chromium:
+	@command -v chromium > /dev/null || \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+
+.PHONY: test
+test: install chromium ## Run every test with coverage; last line: N passed, N failed
+	@$(BIN)/python tests/run.py
+
+.PHONY: lint
+lint: $(INSTALLED) ## Check code style (ruff, zpretty)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/zpretty --check $$(find src instance -name '*.zcml' -o -name '*.xml' -o -name '*.pt')
+
+.PHONY: format
+format: $(INSTALLED) ## Format code (ruff, zpretty)
+	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests
+	$(BIN)/zpretty -i $$(find src instance -name '*.zcml' -o -name '*.xml' -o -name '*.pt')
+
+.PHONY: i18n
+i18n: $(INSTALLED) ## Extract messages and sync the fr and de catalogs
+	@for package in website eguichet commune; do \
+		domain=imio.$$package; dir=src/imio/$$package; \
+		$(BIN)/i18ndude rebuild-pot --pot $$dir/locales/$$domain.pot --create $$domain $$dir > /dev/null; \
+		$(BIN)/i18ndude sync --pot $$dir/locales/$$domain.pot $$dir/locales/*/LC_MESSAGES/$$domain.po > /dev/null; \
+	done
+	@$(BIN)/i18ndude find-untranslated src/imio > /dev/null || true
+
+.PHONY: docs
+docs: $(INSTALLED) ## Build the documentation into docs/_build/html
+	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
+
+.PHONY: constraints
+constraints: ## Re-resolve every pin from setup.py into constraints.txt
+	rm -rf $(CURDIR)/.venv-pins
+	$(PYTHON) -m venv $(CURDIR)/.venv-pins
+	$(CURDIR)/.venv-pins/bin/pip install -q -U pip setuptools wheel
+	$(CURDIR)/.venv-pins/bin/pip install -q "Plone==6.2.2" "plone.app.layout==6.0.2" -e ".[test,dev,docs]"
+	{ sed -n '1,3p' constraints.txt; $(CURDIR)/.venv-pins/bin/pip freeze --all --exclude-editable | sort -f; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+	rm -rf $(CURDIR)/.venv-pins
+
+.PHONY: clean
+clean: ## Remove the virtualenv and build artefacts (keeps var/ data)
+	rm -rf $(VENV) build dist docs/_build src/*.egg-info .coverage htmlcov
+
+.PHONY: wipe
+wipe: ## Remove the data of the instance (var/)
+	rm -rf $(VAR)

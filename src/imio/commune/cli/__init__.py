@@ -1,0 +1,43 @@
+"""``imio-commune``: create and keep commune sites in line with their profiles."""
+
+from imio.commune.cli import deploy
+from pathlib import Path
+
+import argparse
+import os
+import sys
+
+
+def default_zope_conf() -> Path:
+    """The project's instance configuration, unless IMIO_ZOPE_CONF names another."""
+    if "IMIO_ZOPE_CONF" in os.environ:
+        return Path(os.environ["IMIO_ZOPE_CONF"])
+    return Path(os.environ.get("IMIO_HOME", Path.cwd())) / "instance" / "etc" / "zope.conf"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Command line of the fleet tool."""
+    parser = argparse.ArgumentParser(
+        prog="imio-commune",
+        description="Crée et met à jour les sites des communes à partir de leurs profils.",
+    )
+    parser.add_argument(
+        "--zope-conf",
+        type=Path,
+        default=None,
+        help="configuration Zope de l'instance (par défaut : instance/etc/zope.conf)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    deploy.add_arguments(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = build_parser().parse_args(argv)
+    zope_conf = args.zope_conf or default_zope_conf()
+    return args.run(zope_conf, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Reading and validating commune profiles (answers files)."""
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import json
+import jsonschema
+import yaml
+
+
+class ProfileError(Exception):
+    """A profile that cannot be used, with the reason in one line."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The answers of one commune site, read from its file."""
+
+    path: Path
+    answers: dict
+
+    @property
+    def site_id(self) -> str:
+        return self.answers["site_id"]
+
+
+SCHEMA_PATH = Path(__file__).parent.parent / "distributions" / "commune" / "schema.json"
+
+
+@cache
+def answers_schema() -> dict:
+    """JSON schema of the answers of the ``commune`` distribution."""
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["schema"]
+
+
+def load_profile(path: Path) -> Profile:
+    """Read a YAML profile and validate it against the distribution's schema."""
+    try:
+        answers = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProfileError(f"{path}: lecture impossible ({exc.strerror}).") from exc
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{path}: YAML invalide ({exc}).") from exc
+    if not isinstance(answers, dict):
+        raise ProfileError(f"{path}: le profil doit être un dictionnaire de réponses.")
+    error = jsonschema.exceptions.best_match(
+        jsonschema.Draft7Validator(answers_schema()).iter_errors(answers)
+    )
+    if error is not None:
+        field = ".".join(str(part) for part in error.absolute_path) or "(racine)"
+        raise ProfileError(f"{path}: champ {field}: {error.message}")
+    return Profile(path=path, answers=answers)

@@ -1,0 +1,39 @@
+"""Opening the Zope application from a zope.conf, outside any web server."""
+
+from AccessControl.SecurityManagement import newSecurityManager
+from AccessControl.users import system
+from contextlib import contextmanager
+from pathlib import Path
+from Testing.makerequest import makerequest
+from zope.globalrequest import setRequest
+
+import zc.lockfile
+
+
+class StorageUnavailable(Exception):
+    """The database cannot be opened; the message says why in one line."""
+
+
+@contextmanager
+def zope_app(zope_conf: Path):
+    """Yield the application root, logged in as the system user."""
+    from Zope2.Startup.run import make_wsgi_app
+
+    import Zope2
+
+    if not zope_conf.is_file():
+        raise StorageUnavailable(f"Configuration Zope introuvable : {zope_conf}")
+    try:
+        make_wsgi_app({}, str(zope_conf))
+    except zc.lockfile.LockError as exc:
+        raise StorageUnavailable(
+            "La base de données est verrouillée par une instance en cours "
+            "d'exécution : arrêtez-la d'abord ou passez par ZEO/RelStorage."
+        ) from exc
+    app = makerequest(Zope2.app())
+    setRequest(app.REQUEST)
+    newSecurityManager(None, system)
+    try:
+        yield app
+    finally:
+        app._p_jar.close()

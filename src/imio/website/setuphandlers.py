@@ -1,0 +1,15 @@
+"""Setup helpers of imio.website."""
+
+from plone.base.interfaces import INonInstallable
+from zope.interface import implementer
+
+
+@implementer(INonInstallable)
+class HiddenProfiles:
+    """Profiles that the add-ons control panel does not offer."""
+
+    def getNonInstallableProfiles(self):
+        return ["imio.website:uninstall"]
+
+    def getNonInstallableProducts(self):
+        return []

@@ -1,0 +1,1 @@
+"""Cross-package tests: acceptance in the browser, the instance, the fleet."""
