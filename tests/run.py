@@ -13,10 +13,11 @@ import sys
 
 
 ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / ".coveragerc"
 DEFAULTS = [
     "--test-path",
     str(ROOT / "src"),
-    "--test-path",
+    "--path",
     str(ROOT),
     "--auto-color",
     "--auto-progress",
@@ -25,12 +26,7 @@ DEFAULTS = [
 
 def start_coverage() -> coverage.Coverage:
     """Measure our packages, in this process and in resumed layers."""
-    cov = coverage.Coverage(
-        data_file=str(ROOT / ".coverage"),
-        data_suffix=True,
-        source=[str(ROOT / "src" / "imio")],
-        omit=["*/tests/*", "*/testing.py"],
-    )
+    cov = coverage.Coverage(config_file=str(CONFIG))
     cov.start()
     return cov
 
@@ -41,7 +37,7 @@ def main() -> int:
 
     resumed = "--resume-layer" in sys.argv
     if not resumed:
-        coverage.Coverage(data_file=str(ROOT / ".coverage")).erase()
+        coverage.Coverage(config_file=str(CONFIG)).erase()
     cov = start_coverage()
     runner = Runner(DEFAULTS, sys.argv, script_parts=[sys.executable, __file__])
     runner.run()
@@ -50,11 +46,11 @@ def main() -> int:
     if resumed:
         return int(runner.failed)
 
-    combined = coverage.Coverage(data_file=str(ROOT / ".coverage"))
+    combined = coverage.Coverage(config_file=str(CONFIG))
     combined.combine()
     combined.save()
     print()
-    combined.report(skip_empty=True, show_missing=False, sort="cover")
+    combined.report()
     failed = (
         len(runner.failures)
         + len(runner.errors)

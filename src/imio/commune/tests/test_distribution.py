@@ -1,0 +1,60 @@
+"""A site created by the ``commune`` distribution."""
+
+from imio.belgium import InvalidInput
+from imio.commune.handlers import pre_handler
+from imio.commune.testing import IMIO_COMMUNE_FUNCTIONAL_TESTING
+from imio.commune.testing import IMIO_COMMUNE_INTEGRATION_TESTING
+from plone import api
+from plone.base.utils import get_installer
+from plone.distribution.api import distribution as dist_api
+
+import requests
+import unittest
+
+
+class TestCommuneSite(unittest.TestCase):
+    layer = IMIO_COMMUNE_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+
+    def test_site_is_french_in_brussels_time(self):
+        self.assertEqual(api.portal.get_registry_record("plone.default_language"), "fr")
+        self.assertEqual(
+            api.portal.get_registry_record("plone.portal_timezone"), "Europe/Brussels"
+        )
+        self.assertEqual(self.portal.title, "Commune de Gesves")
+
+    def test_website_and_eguichet_installed(self):
+        installer = get_installer(self.portal, self.layer["request"])
+        for package in ("imio.website", "imio.eguichet", "collective.easyform"):
+            with self.subTest(package=package):
+                self.assertTrue(installer.is_product_installed(package))
+
+    def test_creation_report_keeps_the_answers(self):
+        report = dist_api.get_creation_report(self.portal)
+        self.assertEqual(report.name, "commune")
+        self.assertEqual(report.answers["refnis"], "92054")
+
+
+class TestAnswers(unittest.TestCase):
+    def test_defaults_are_filled(self):
+        answers = pre_handler({"site_id": "gesves", "title": "Gesves", "refnis": "92054"})
+        self.assertEqual(answers["default_language"], "fr")
+        self.assertEqual(answers["portal_timezone"], "Europe/Brussels")
+
+    def test_unknown_commune_is_refused(self):
+        with self.assertRaises(InvalidInput) as raised:
+            pre_handler({"site_id": "x", "title": "Nulle part", "refnis": "99999"})
+        self.assertIn("code INS", str(raised.exception))
+
+
+class TestAnonymousVisit(unittest.TestCase):
+    layer = IMIO_COMMUNE_FUNCTIONAL_TESTING
+
+    def test_home_page_is_french_and_names_the_commune(self):
+        url = self.layer["portal"].absolute_url()
+        response = requests.get(url, timeout=30)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('lang="fr"', response.text)
+        self.assertIn("<title>Commune de Gesves", response.text)

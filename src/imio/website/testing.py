@@ -1,0 +1,35 @@
+"""Test layers of imio.website: integration, and functional over a WSGI server."""
+
+from plone.app.testing import applyProfile
+from plone.app.testing import FunctionalTesting
+from plone.app.testing import IntegrationTesting
+from plone.app.testing import PLONE_FIXTURE
+from plone.app.testing import PloneSandboxLayer
+from plone.testing.zope import WSGI_SERVER_FIXTURE
+
+
+class ImioWebsiteLayer(PloneSandboxLayer):
+    """A Plone site with imio.website installed."""
+
+    defaultBases = (PLONE_FIXTURE,)
+
+    def setUpZope(self, app, configurationContext):
+        import imio.website
+
+        self.loadZCML(package=imio.website)
+
+    def setUpPloneSite(self, portal):
+        applyProfile(portal, "imio.website:default")
+
+
+IMIO_WEBSITE_FIXTURE = ImioWebsiteLayer()
+
+IMIO_WEBSITE_INTEGRATION_TESTING = IntegrationTesting(
+    bases=(IMIO_WEBSITE_FIXTURE,),
+    name="ImioWebsite:Integration",
+)
+
+IMIO_WEBSITE_FUNCTIONAL_TESTING = FunctionalTesting(
+    bases=(IMIO_WEBSITE_FIXTURE, WSGI_SERVER_FIXTURE),
+    name="ImioWebsite:Functional",
+)
