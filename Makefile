@@ -82,11 +82,18 @@ format: $(INSTALLED) ## Format code (ruff, zpretty)
 .PHONY: i18n
 i18n: $(INSTALLED) ## Extract messages and sync the fr and de catalogs
 	@for package in website eguichet commune; do \
-		domain=imio.$$package; dir=src/imio/$$package; \
-		$(BIN)/i18ndude rebuild-pot --pot $$dir/locales/$$domain.pot --create $$domain $$dir > /dev/null; \
-		$(BIN)/i18ndude sync --pot $$dir/locales/$$domain.pot $$dir/locales/*/LC_MESSAGES/$$domain.po > /dev/null; \
+		domain=imio.$$package; locales=src/imio/$$package/locales; \
+		$(BIN)/i18ndude rebuild-pot --pot $$locales/$$domain.pot --create $$domain src/imio/$$package > /dev/null; \
+		for lang in fr de; do \
+			po=$$locales/$$lang/LC_MESSAGES/$$domain.po; \
+			test -f $$po || { mkdir -p $$(dirname $$po); printf 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n"Content-Transfer-Encoding: 8bit\\n"\n"Language-Code: %s\\n"\n"Domain: %s\\n"\n' $$lang $$domain > $$po; }; \
+			$(BIN)/i18ndude sync --pot $$locales/$$domain.pot $$po > /dev/null; \
+		done; \
 	done
-	@$(BIN)/i18ndude find-untranslated src/imio > /dev/null || true
+	@echo "Catalogs synced; untranslated messages:"
+	@for po in src/imio/*/locales/*/LC_MESSAGES/*.po; do \
+		echo "  $$po: $$(grep -c '^msgstr ""$$' $$po | awk '{print $$1 - 1}')"; \
+	done
 
 .PHONY: docs
 docs: $(INSTALLED) ## Build the documentation into docs/_build/html

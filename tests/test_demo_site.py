@@ -17,8 +17,9 @@ class TestDemoHomePage(unittest.TestCase):
         self.console_errors = []
         self.page.on(
             "console",
-            lambda message: message.type == "error"
-            and self.console_errors.append(message.text),
+            lambda message: (
+                message.type == "error" and self.console_errors.append(message.text)
+            ),
         )
         self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
 

@@ -83,8 +83,8 @@ def _iban_length(country: str) -> int | None:
     return 4 + sum(int(size) for size in _IBAN_FIELD.findall(structure))
 
 
-def _iban(value: object, belgian: bool) -> str:
-    number = compact(value, "iban")
+def _check_iban_shape(number: str, belgian: bool) -> None:
+    """Check country, characters and length, the mistakes a citizen can fix."""
     country = number[:2]
     if belgian and country.isalpha() and country != "BE":
         raise InvalidInput("iban.not_belgian")
@@ -97,13 +97,17 @@ def _iban(value: object, belgian: bool) -> str:
     # such rather than as a wrong number.
     if len(number) != length:
         raise InvalidInput("iban.length")
+
+
+def _check_iban_number(number: str) -> None:
+    """Check the check digits, and for Belgium the bank code."""
     try:
         stdnum_iban.validate(number, check_country=False)
     except InvalidChecksum as exc:
         raise InvalidInput("iban.checksum") from exc
     except ValidationError as exc:
         raise InvalidInput("iban.format") from exc
-    if country == "BE":
+    if number.startswith("BE"):
         try:
             stdnum_be_iban.validate(number)
         except InvalidComponent as exc:
@@ -117,6 +121,12 @@ def _iban(value: object, belgian: bool) -> str:
             raise InvalidInput("iban.checksum") from exc
         except ValidationError as exc:
             raise InvalidInput("iban.format") from exc
+
+
+def _iban(value: object, belgian: bool) -> str:
+    number = compact(value, "iban")
+    _check_iban_shape(number, belgian)
+    _check_iban_number(number)
     return number
 
 

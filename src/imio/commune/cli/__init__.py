@@ -12,14 +12,16 @@ def default_zope_conf() -> Path:
     """The project's instance configuration, unless IMIO_ZOPE_CONF names another."""
     if "IMIO_ZOPE_CONF" in os.environ:
         return Path(os.environ["IMIO_ZOPE_CONF"])
-    return Path(os.environ.get("IMIO_HOME", Path.cwd())) / "instance" / "etc" / "zope.conf"
+    return (
+        Path(os.environ.get("IMIO_HOME", Path.cwd())) / "instance" / "etc" / "zope.conf"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Command line of the fleet tool."""
     parser = argparse.ArgumentParser(
         prog="imio-commune",
-        description="Crée et met à jour les sites des communes à partir de leurs profils.",
+        description="Crée et met à jour les sites des communes selon leurs profils.",
     )
     parser.add_argument(
         "--zope-conf",

@@ -39,7 +39,11 @@ class TestCommuneSite(unittest.TestCase):
 
 class TestAnswers(unittest.TestCase):
     def test_defaults_are_filled(self):
-        answers = pre_handler({"site_id": "gesves", "title": "Gesves", "refnis": "92054"})
+        answers = pre_handler({
+            "site_id": "gesves",
+            "title": "Gesves",
+            "refnis": "92054",
+        })
         self.assertEqual(answers["default_language"], "fr")
         self.assertEqual(answers["portal_timezone"], "Europe/Brussels")
 

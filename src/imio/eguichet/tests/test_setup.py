@@ -1,0 +1,28 @@
+"""Installing and removing imio.eguichet."""
+
+from imio.eguichet.interfaces import IImioEguichetLayer
+from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+from plone.base.utils import get_installer
+from plone.browserlayer import utils as browserlayer
+
+import unittest
+
+
+class TestInstall(unittest.TestCase):
+    layer = IMIO_EGUICHET_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        self.installer = get_installer(self.portal, self.layer["request"])
+
+    def test_installed_with_the_form_builder(self):
+        self.assertTrue(self.installer.is_product_installed("imio.eguichet"))
+        self.assertTrue(self.installer.is_product_installed("collective.easyform"))
+        self.assertIn(IImioEguichetLayer, browserlayer.registered_layers())
+
+    def test_uninstall_removes_the_layer(self):
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        self.installer.uninstall_product("imio.eguichet")
+        self.assertNotIn(IImioEguichetLayer, browserlayer.registered_layers())
