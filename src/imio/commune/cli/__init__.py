@@ -4,6 +4,7 @@ from imio.commune.cli import deploy
 from pathlib import Path
 
 import argparse
+import logging
 import os
 import sys
 
@@ -29,6 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="configuration Zope de l'instance (par défaut : instance/etc/zope.conf)",
     )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="affiche aussi le journal de Zope et de Plone",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     deploy.add_arguments(commands)
     return parser
@@ -37,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script."""
     args = build_parser().parse_args(argv)
+    # Zope and Plone log their start-up at length; operators read our summary.
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR)
     zope_conf = args.zope_conf or default_zope_conf()
     return args.run(zope_conf, args)
 
