@@ -116,3 +116,17 @@ clean: ## Remove the virtualenv and build artefacts (keeps var/ data)
 .PHONY: wipe
 wipe: ## Remove the data of the instance (var/)
 	rm -rf $(VAR)
+
+# zc.buildout, for operators who deploy with buildout: the same packages and
+# pins as `make install`, in bin/instance. versions.cfg is generated from
+# constraints.txt at each run (docs/operators/buildout.md).
+BUILDOUT_VENV := $(CURDIR)/.venv-buildout
+
+.PHONY: buildout
+buildout: ## Build bin/instance with zc.buildout (operators)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (PYTHON=$(PYTHON))."; exit 1; }
+	@test -x $(BUILDOUT_VENV)/bin/python || $(PYTHON) -m venv $(BUILDOUT_VENV)
+	$(BUILDOUT_VENV)/bin/pip install --disable-pip-version-check -q -c constraints.txt pip setuptools wheel zc.buildout
+	$(BUILDOUT_VENV)/bin/python instance/buildout_versions.py constraints.txt versions.cfg
+	$(BUILDOUT_VENV)/bin/buildout -c buildout.cfg instance:http-address=$(HOST):$(PORT)

@@ -2,11 +2,14 @@
 
 from imio.belgium import InvalidInput
 from imio.commune.handlers import pre_handler
+from imio.commune.testing import COMMUNE_SITE_ID
 from imio.commune.testing import IMIO_COMMUNE_FUNCTIONAL_TESTING
 from imio.commune.testing import IMIO_COMMUNE_INTEGRATION_TESTING
 from plone import api
 from plone.base.utils import get_installer
 from plone.distribution.api import distribution as dist_api
+
+from zope.component.hooks import setSite
 
 import requests
 import unittest
@@ -16,7 +19,8 @@ class TestCommuneSite(unittest.TestCase):
     layer = IMIO_COMMUNE_INTEGRATION_TESTING
 
     def setUp(self):
-        self.portal = self.layer["portal"]
+        self.portal = self.layer["app"][COMMUNE_SITE_ID]
+        setSite(self.portal)
 
     def test_site_is_french_in_brussels_time(self):
         self.assertEqual(api.portal.get_registry_record("plone.default_language"), "fr")
@@ -57,7 +61,7 @@ class TestAnonymousVisit(unittest.TestCase):
     layer = IMIO_COMMUNE_FUNCTIONAL_TESTING
 
     def test_home_page_is_french_and_names_the_commune(self):
-        url = self.layer["portal"].absolute_url()
+        url = self.layer["app"][COMMUNE_SITE_ID].absolute_url()
         response = requests.get(url, timeout=30)
         self.assertEqual(response.status_code, 200)
         self.assertIn('lang="fr"', response.text)
