@@ -45,6 +45,11 @@ setup(
         "PyYAML",
         "jsonschema",
         "rich",
+        # Storages: the embedded FileStorage comes with ZODB; ZEO and
+        # RelStorage on PostgreSQL serve several instances.
+        "ZEO",
+        "RelStorage[postgresql]",
+        "psycopg2-binary",
     ],
     extras_require={
         "test": [
