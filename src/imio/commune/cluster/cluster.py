@@ -1,0 +1,203 @@
+"""Storage server, instances and load balancer, started and stopped together."""
+
+from imio.commune.cluster.haproxy import LoadBalancer
+from imio.commune.cluster.postgres import PrivatePostgres
+from imio.commune.cluster.processes import BIN
+from imio.commune.cluster.processes import free_port
+from imio.commune.cluster.processes import http_status
+from imio.commune.cluster.processes import ManagedProcess
+from imio.commune.cluster.processes import port_open
+from imio.commune.cluster.processes import PROJECT
+from pathlib import Path
+
+import os
+import secrets
+import subprocess
+
+
+STORAGES = ("filestorage", "zeo", "relstorage")
+
+
+def instance_environment(var: Path, storage: str, **extra: str) -> dict:
+    """Environment that instance/etc/zope.conf reads, for one data directory."""
+    for folder in ("filestorage", "blobstorage", "blobcache", "zeocache", "log"):
+        (var / folder).mkdir(parents=True, exist_ok=True)
+    (var / "cache").mkdir(exist_ok=True)
+    return {
+        **os.environ,
+        "IMIO_HOME": str(PROJECT),
+        "IMIO_VAR": str(var),
+        "IMIO_STORAGE": storage,
+        "IMIO_INSTANCE_NAME": "instance1",
+        "zope_i18n_compile_mo_files": "true",
+        **extra,
+    }
+
+
+class Cluster:
+    """Several WSGI instances on one shared storage behind HAProxy."""
+
+    def __init__(
+        self,
+        var: Path,
+        storage: str = "relstorage",
+        instances: int = 2,
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        pg_dsn: str | None = None,
+        pg_port: int | None = None,
+        zeo_port: int | None = None,
+    ):
+        if storage not in ("zeo", "relstorage"):
+            raise ValueError(f"storage partagé inconnu : {storage}")
+        self.var = var
+        self.storage = storage
+        self.count = instances
+        self.host = host
+        self.port = port
+        self.pg_dsn = pg_dsn
+        self.pg_port = pg_port or free_port()
+        self.zeo_port = zeo_port or free_port()
+        self.postgres: PrivatePostgres | None = None
+        self.zeo: ManagedProcess | None = None
+        self.instances: list[ManagedProcess] = []
+        self.instance_ports: list[int] = []
+        self.balancer: LoadBalancer | None = None
+
+    @property
+    def url(self) -> str:
+        host = "localhost" if self.host in ("127.0.0.1", "0.0.0.0") else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+    def environment(self, name: str = "instance1") -> dict:
+        extra = {"IMIO_INSTANCE_NAME": name}
+        if self.storage == "zeo":
+            extra["IMIO_ZEO_ADDRESS"] = f"127.0.0.1:{self.zeo_port}"
+        else:
+            extra["IMIO_PG_DSN"] = self.pg_dsn
+        return instance_environment(self.var, self.storage, **extra)
+
+    def start_storage(self) -> None:
+        if self.storage == "zeo":
+            env = self.environment()
+            self.zeo = ManagedProcess(
+                "zeo",
+                [str(BIN / "runzeo"), "-C", str(PROJECT / "instance/etc/zeo.conf")],
+                env,
+                self.var / "log" / "zeo-console.log",
+            ).start()
+            self.zeo.wait_until(lambda: port_open("127.0.0.1", self.zeo_port))
+        elif self.pg_dsn is None:
+            self.postgres = PrivatePostgres(
+                self.var / "postgresql",
+                self.pg_port,
+                self.var / "log" / "postgresql.log",
+            ).start()
+            self.pg_dsn = self.postgres.dsn
+
+    @property
+    def admin_password(self) -> str:
+        return (self.var / "admin-password").read_text().strip()
+
+    def ensure_admin(self) -> None:
+        """The Zope administrator `admin`, with a password kept under var/."""
+        password_file = self.var / "admin-password"
+        if password_file.exists():
+            return
+        password = secrets.token_hex(12)
+        subprocess.run(  # noqa: S603
+            [
+                str(BIN / "addzopeuser"),
+                "-c",
+                str(PROJECT / "instance/etc/zope.conf"),
+                "admin",
+                password,
+            ],
+            env=self.environment(),
+            capture_output=True,
+            check=True,
+        )
+        password_file.touch(mode=0o600)
+        password_file.write_text(password + "\n")
+
+    def deploy(self, *profiles: Path) -> str:
+        """Create the sites of the profiles that are missing; what it printed."""
+        result = subprocess.run(  # noqa: S603
+            [str(BIN / "imio-commune"), "deploy", *map(str, profiles)],
+            env=self.environment(),
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise RuntimeError(f"imio-commune deploy: {result.stderr.strip()}")
+        return result.stdout
+
+    def instance_process(self, index: int) -> ManagedProcess:
+        name = f"instance{index + 1}"
+        return ManagedProcess(
+            name,
+            [
+                str(BIN / "runwsgi"),
+                str(PROJECT / "instance/etc/zope.ini"),
+                "http_host=127.0.0.1",
+                f"http_port={self.instance_ports[index]}",
+                f"var={self.var}",
+            ],
+            self.environment(name),
+            self.var / "log" / f"{name}-console.log",
+        )
+
+    def start_instance(self, index: int) -> ManagedProcess:
+        """Start (or restart) one instance and wait until it is healthy."""
+        process = self.instance_process(index).start()
+        if index < len(self.instances):
+            self.instances[index] = process
+        else:
+            self.instances.append(process)
+        health = f"http://127.0.0.1:{self.instance_ports[index]}/@@health"
+        process.wait_until(lambda: http_status(health) == 200, what="healthy")
+        return process
+
+    def start_instances(self) -> None:
+        self.instance_ports = [free_port() for _ in range(self.count)]
+        for index in range(self.count):
+            self.start_instance(index)
+
+    def start_balancer(self) -> None:
+        names = [
+            (f"instance{i + 1}", port) for i, port in enumerate(self.instance_ports)
+        ]
+        self.balancer = LoadBalancer(
+            self.var / "haproxy",
+            self.host,
+            self.port,
+            names,
+            self.var / "log" / "haproxy.log",
+        ).start()
+        self.balancer.process.wait_until(
+            lambda: http_status(f"http://127.0.0.1:{self.port}/@@health") == 200,
+            what="balancing",
+        )
+
+    def start(self, *profiles: Path) -> "Cluster":
+        try:
+            self.start_storage()
+            self.ensure_admin()
+            if profiles:
+                self.deploy(*profiles)
+            self.start_instances()
+            self.start_balancer()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.balancer is not None:
+            self.balancer.stop()
+        for process in self.instances:
+            process.stop()
+        if self.zeo is not None:
+            self.zeo.stop()
+        if self.postgres is not None:
+            self.postgres.stop()
