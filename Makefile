@@ -9,6 +9,10 @@ PORT ?= 8080
 HOST ?= 127.0.0.1
 STORAGE ?= filestorage
 ADMIN_USER ?= admin
+# make cluster: an operator's PostgreSQL (libpq DSN); empty runs one under var/
+PG_DSN ?=
+BACKUP_DIR ?= $(CURDIR)/var/backups
+PACK_DAYS ?= 7
 
 VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
@@ -19,6 +23,9 @@ PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check -q -c constraints.
 export IMIO_HOME := $(CURDIR)
 export IMIO_VAR := $(VAR)
 export IMIO_STORAGE := $(STORAGE)
+export IMIO_INSTANCE_NAME ?= instance1
+export IMIO_ZEO_ADDRESS ?= 127.0.0.1:8100
+export IMIO_PG_DSN ?= dbname=imio user=imio host=localhost port=5432
 export zope_i18n_compile_mo_files := true
 
 .PHONY: help
@@ -56,15 +63,40 @@ start: demo ## Serve the demo commune on http://localhost:$(PORT)/demo
 	@echo "  Administration Zope   : http://localhost:$(PORT)/manage"
 	@echo "  Connexion             : $(ADMIN_USER) / $$(cat $(VAR)/admin-password)"
 	@echo ""
-	@$(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT) var=$(VAR)
+	@$(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT) logdir=$(VAR)/log
 
-.PHONY: chromium
-chromium:
-	@command -v chromium > /dev/null || \
-		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+.PHONY: system-packages
+system-packages: ## Install Debian's Chromium, PostgreSQL and HAProxy when missing
+	@missing=""; \
+	command -v chromium > /dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v haproxy > /dev/null || test -x /usr/sbin/haproxy || missing="$$missing haproxy"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	fi
+
+.PHONY: cluster
+cluster: install system-packages ## Serve the demo on CLUSTER_INSTANCES instances behind HAProxy (CLUSTER_STORAGE=zeo|relstorage)
+	@CLUSTER_PG_DSN="$(PG_DSN)" $(BIN)/python -m imio.commune.cluster
+
+.PHONY: backup
+backup: $(INSTALLED) ## Back up the database and blobs of STORAGE into var/backups (BACKUP_DIR)
+	@IMIO_BACKUP_DIR="$(BACKUP_DIR)" $(BIN)/python -m imio.commune.backup backup
+
+.PHONY: restore
+restore: $(INSTALLED) ## Restore the latest backup of STORAGE (stop the instances first)
+	@IMIO_BACKUP_DIR="$(BACKUP_DIR)" $(BIN)/python -m imio.commune.backup restore
+
+.PHONY: pack
+pack: $(INSTALLED) ## Pack the database of STORAGE, keeping PACK_DAYS days of history
+	@case "$(STORAGE)" in \
+		zeo) $(BIN)/zeopack -d $(PACK_DAYS) $(IMIO_ZEO_ADDRESS) ;; \
+		*) $(BIN)/zodbpack -d $(PACK_DAYS) instance/etc/pack/$(STORAGE).conf ;; \
+	esac
 
 .PHONY: test
-test: install chromium ## Run every test with coverage; last line: N passed, N failed
+test: install system-packages ## Run every test with coverage; last line: N passed, N failed
 	@$(BIN)/python tests/run.py
 
 .PHONY: lint
@@ -104,7 +136,7 @@ constraints: ## Re-resolve every pin from setup.py into constraints.txt
 	rm -rf $(CURDIR)/.venv-pins
 	$(PYTHON) -m venv $(CURDIR)/.venv-pins
 	$(CURDIR)/.venv-pins/bin/pip install -q -U pip setuptools wheel
-	$(CURDIR)/.venv-pins/bin/pip install -q "Plone==6.2.2" "plone.app.layout==6.0.2" -e ".[test,dev,docs]"
+	$(CURDIR)/.venv-pins/bin/pip install -q "Plone==6.2.2" "plone.app.layout==6.0.2" zc.buildout plone.recipe.zope2instance -e ".[test,dev,docs]"
 	{ sed -n '1,3p' constraints.txt; $(CURDIR)/.venv-pins/bin/pip freeze --all --exclude-editable | sort -f; } > constraints.txt.new
 	mv constraints.txt.new constraints.txt
 	rm -rf $(CURDIR)/.venv-pins

@@ -48,7 +48,7 @@ setup(
         # Storages: the embedded FileStorage comes with ZODB; ZEO and
         # RelStorage on PostgreSQL serve several instances.
         "ZEO",
-        "RelStorage[postgresql]",
+        "RelStorage",
         "psycopg2-binary",
     ],
     extras_require={

@@ -97,7 +97,7 @@ class DemoInstanceLayer(Layer):
                 str(ROOT / "instance" / "etc" / "zope.ini"),
                 "http_host=127.0.0.1",
                 f"http_port={port}",
-                f"var={var}",
+                f"logdir={var / 'log'}",
             ],
             env=env,
             stdout=subprocess.DEVNULL,

@@ -1,12 +1,16 @@
 """Several instances on one shared storage behind HAProxy: RelStorage and ZEO."""
 
 from concurrent.futures import ThreadPoolExecutor
+from imio.commune.backup import FileStorageBackup
+from imio.commune.backup import PostgresBackup
 from imio.commune.cluster.cluster import Cluster
 from imio.commune.cluster.processes import free_port
 from pathlib import Path
 from plone.testing import Layer
 from tests.instance import DEMO_PROFILE
 
+import base64
+import hashlib
 import requests
 import shutil
 import tempfile
@@ -60,6 +64,53 @@ class ClusterTests:
             json={"@type": "Document", "title": title},
             timeout=60,
         )
+
+    def snapshot(self) -> tuple[int, str]:
+        """Number of pages, and the digest of the leaflet's blob."""
+        search = self.session.get(
+            f"{self.cluster.url}/demo/++api++/@search",
+            params={"portal_type": "Document", "b_size": 1},
+            timeout=60,
+        )
+        leaflet = requests.get(
+            f"{self.cluster.url}/demo/depliant-collectes/@@download/file",
+            auth=self.session.auth,
+            timeout=60,
+        )
+        self.assertEqual(leaflet.status_code, 200)
+        return search.json()["items_total"], hashlib.sha256(leaflet.content).hexdigest()
+
+    def test_backup_wipe_restore(self):
+        for number in range(5):
+            self.assertEqual(
+                self.create_page(
+                    self.cluster.url + "/demo", f"Page {number}"
+                ).status_code,
+                201,
+            )
+        leaflet = bytes(range(256)) * 400
+        created = self.session.post(
+            f"{self.cluster.url}/demo/++api++/",
+            json={
+                "@type": "File",
+                "id": "depliant-collectes",
+                "title": "Dépliant des collectes",
+                "file": {
+                    "data": base64.b64encode(leaflet).decode(),
+                    "encoding": "base64",
+                    "filename": "collectes.pdf",
+                    "content-type": "application/pdf",
+                },
+            },
+            timeout=60,
+        )
+        self.assertEqual(created.status_code, 201, created.text)
+        before = self.snapshot()
+        self.assertEqual(before[1], hashlib.sha256(leaflet).hexdigest())
+        backup = self.backup_and_wipe()
+        backup.restore()
+        self.restart_after_restore()
+        self.assertEqual(self.snapshot(), before)
 
     def test_content_created_on_one_instance_is_seen_on_the_other(self):
         created = self.create_page(self.instance_url(0), "Travaux rue de la Gare")
@@ -119,6 +170,35 @@ class ClusterTests:
 class TestRelStorageCluster(ClusterTests, unittest.TestCase):
     layer = RELSTORAGE_CLUSTER
 
+    def backup_and_wipe(self) -> PostgresBackup:
+        backup = PostgresBackup(self.cluster.pg_dsn, self.cluster.var / "backups")
+        backup.backup()
+        self.cluster.stop_instances()
+        self.cluster.postgres.psql(
+            "DROP SCHEMA public CASCADE; CREATE SCHEMA public AUTHORIZATION imio",
+            database="imio",
+        )
+        return backup
+
+    def restart_after_restore(self) -> None:
+        self.cluster.serve()
+
 
 class TestZeoCluster(ClusterTests, unittest.TestCase):
     layer = ZEO_CLUSTER
+
+    def backup_and_wipe(self) -> FileStorageBackup:
+        backup = FileStorageBackup(self.cluster.var, self.cluster.var / "backups")
+        backup.backup()
+        self.cluster.stop_instances()
+        self.cluster.zeo.stop()
+        for path in (self.cluster.var / "filestorage").glob("Data.fs*"):
+            path.unlink()
+        shutil.rmtree(self.cluster.var / "blobstorage")
+        shutil.rmtree(self.cluster.var / "blobcache")
+        shutil.rmtree(self.cluster.var / "zeocache")
+        return backup
+
+    def restart_after_restore(self) -> None:
+        self.cluster.start_storage()
+        self.cluster.serve()

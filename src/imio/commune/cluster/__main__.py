@@ -17,7 +17,7 @@ def main() -> int:
         instances=int(os.environ.get("CLUSTER_INSTANCES", "2")),
         host=os.environ.get("HOST", "127.0.0.1"),
         port=int(os.environ.get("PORT", "8080")),
-        pg_dsn=os.environ.get("IMIO_PG_DSN") or None,
+        pg_dsn=os.environ.get("CLUSTER_PG_DSN") or None,
         pg_port=int(os.environ.get("CLUSTER_PG_PORT", "5433")),
         zeo_port=int(os.environ.get("CLUSTER_ZEO_PORT", "8100")),
     )

@@ -56,6 +56,7 @@ class Cluster:
         self.host = host
         self.port = port
         self.pg_dsn = pg_dsn
+        self.private_postgres = pg_dsn is None
         self.pg_port = pg_port or free_port()
         self.zeo_port = zeo_port or free_port()
         self.postgres: PrivatePostgres | None = None
@@ -87,7 +88,7 @@ class Cluster:
                 self.var / "log" / "zeo-console.log",
             ).start()
             self.zeo.wait_until(lambda: port_open("127.0.0.1", self.zeo_port))
-        elif self.pg_dsn is None:
+        elif self.private_postgres:
             self.postgres = PrivatePostgres(
                 self.var / "postgresql",
                 self.pg_port,
@@ -134,6 +135,8 @@ class Cluster:
 
     def instance_process(self, index: int) -> ManagedProcess:
         name = f"instance{index + 1}"
+        logdir = self.var / "log" / name
+        logdir.mkdir(parents=True, exist_ok=True)
         return ManagedProcess(
             name,
             [
@@ -141,10 +144,10 @@ class Cluster:
                 str(PROJECT / "instance/etc/zope.ini"),
                 "http_host=127.0.0.1",
                 f"http_port={self.instance_ports[index]}",
-                f"var={self.var}",
+                f"logdir={logdir}",
             ],
             self.environment(name),
-            self.var / "log" / f"{name}-console.log",
+            logdir / "console.log",
         )
 
     def start_instance(self, index: int) -> ManagedProcess:
@@ -179,24 +182,33 @@ class Cluster:
             what="balancing",
         )
 
+    def serve(self) -> None:
+        """Start the instances, then the balancer in front of them."""
+        self.start_instances()
+        self.start_balancer()
+
     def start(self, *profiles: Path) -> "Cluster":
         try:
             self.start_storage()
             self.ensure_admin()
             if profiles:
                 self.deploy(*profiles)
-            self.start_instances()
-            self.start_balancer()
+            self.serve()
         except BaseException:
             self.stop()
             raise
         return self
 
-    def stop(self) -> None:
+    def stop_instances(self) -> None:
+        """Stop the balancer and the instances; the storage keeps running."""
         if self.balancer is not None:
             self.balancer.stop()
         for process in self.instances:
             process.stop()
+        self.instances = []
+
+    def stop(self) -> None:
+        self.stop_instances()
         if self.zeo is not None:
             self.zeo.stop()
         if self.postgres is not None:
