@@ -1,5 +1,6 @@
 """Test layers of imio.website: integration, and functional over a WSGI server."""
 
+from plone import api
 from plone.app.testing import applyProfile
 from plone.app.testing import FunctionalTesting
 from plone.app.testing import IntegrationTesting
@@ -20,6 +21,11 @@ class ImioWebsiteLayer(PloneSandboxLayer):
 
     def setUpPloneSite(self, portal):
         applyProfile(portal, "imio.website:default")
+        # A Plone site created through the web publishes with this workflow.
+        portal.portal_workflow.setDefaultChain("simple_publication_workflow")
+        # Commune sites are French by default.
+        api.portal.set_registry_record("plone.default_language", "fr")
+        api.portal.set_registry_record("plone.available_languages", ["fr", "de"])
 
 
 IMIO_WEBSITE_FIXTURE = ImioWebsiteLayer()
