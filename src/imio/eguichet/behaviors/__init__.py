@@ -1,0 +1,111 @@
+"""The e-guichet behavior of collective.easyform's forms."""
+
+from datetime import datetime
+from decimal import Decimal
+from imio.eguichet import _
+from plone.autoform.interfaces import IFormFieldProvider
+from plone.supermodel import model
+from zope import schema
+from zope.interface import Invalid
+from zope.interface import invariant
+from zope.interface import provider
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
+
+
+ANYONE = "anyone"
+CITIZENS = "citizens"
+
+SUBMITTERS = SimpleVocabulary([
+    SimpleTerm(ANYONE, title=_("Anyone, without logging in")),
+    SimpleTerm(CITIZENS, title=_("Logged-in citizens only")),
+])
+
+
+@provider(IFormFieldProvider)
+class IEguichetForm(model.Schema):
+    """An e-procedure form: who submits it and who processes its cases."""
+
+    model.fieldset(
+        "eguichet",
+        label=_("E-guichet"),
+        fields=[
+            "submitters",
+            "processing_service",
+            "delay_days",
+            "fee",
+            "retention_months",
+            "opening_date",
+            "closing_date",
+            "max_attachment_mb",
+            "allowed_attachment_types",
+        ],
+    )
+
+    submitters = schema.Choice(
+        title=_("Who may submit"),
+        vocabulary=SUBMITTERS,
+        default=ANYONE,
+    )
+    processing_service = schema.Choice(
+        title=_("Processing service"),
+        description=_("The group whose agents process the cases of this form."),
+        vocabulary="plone.app.vocabularies.Groups",
+        required=False,
+    )
+    delay_days = schema.Int(
+        title=_("Processing delay (days)"),
+        description=_("The due date of a case is its submission date plus this."),
+        min=0,
+        required=False,
+    )
+    fee = schema.Decimal(
+        title=_("Fee (EUR)"),
+        description=_("Shown to the citizen; not charged online."),
+        min=Decimal(0),
+        required=False,
+    )
+    retention_months = schema.Int(
+        title=_("Retention period (months)"),
+        description=_("How long a closed case is kept."),
+        min=1,
+        required=False,
+    )
+    opening_date = schema.Datetime(title=_("Open from"), required=False)
+    closing_date = schema.Datetime(title=_("Open until"), required=False)
+    max_attachment_mb = schema.Int(
+        title=_("Maximum size of an attachment (MB)"),
+        min=1,
+        default=10,
+        required=False,
+    )
+    allowed_attachment_types = schema.List(
+        title=_("Allowed attachment types"),
+        description=_("Leave empty to accept the types listed here."),
+        value_type=schema.Choice(vocabulary="imio.eguichet.AttachmentTypes"),
+        required=False,
+        default=[],
+    )
+
+    @invariant
+    def open_before_closed(data):
+        opening, closing = data.opening_date, data.closing_date
+        if opening and closing and opening >= closing:
+            raise Invalid(_("The form must open before it closes."))
+
+
+def is_open(form, now: datetime) -> bool:
+    """Whether the form accepts submissions at ``now`` (aware, site time zone)."""
+    settings = IEguichetForm(form)
+    opening = _aware(settings.opening_date, now.tzinfo)
+    closing = _aware(settings.closing_date, now.tzinfo)
+    if opening and now < opening:
+        return False
+    return not (closing and now >= closing)
+
+
+def _aware(value, tz):
+    # The date widget stores naive times, meant in the site's time zone.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=tz)

@@ -1,0 +1,42 @@
+"""E-guichet forms: easyform's view, ending on the case's confirmation."""
+
+from AccessControl import getSecurityManager
+from collective.easyform.browser.view import EasyFormForm
+from collective.easyform.browser.view import EasyFormFormWrapper
+from DateTime import DateTime
+from imio.eguichet.actions import submitted_case
+from plone import api
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+
+
+class EguichetForm(EasyFormForm):
+    """An easyform whose thank-you page tells the reference of the case."""
+
+    confirmation_template = ViewPageTemplateFile("templates/confirmation.pt")
+    case = None
+    access_code = None
+
+    def update(self):
+        super().update()
+        case, access_code = submitted_case(self.request)
+        if self.thanksPage and case is not None:
+            self.case, self.access_code = case, access_code
+            self.template = self.confirmation_template
+
+    def reference(self):
+        return self.case.formatted_reference()
+
+    def due_date(self):
+        if not self.case.due_date:
+            return None
+        return api.portal.get_localized_time(DateTime(self.case.due_date.isoformat()))
+
+    def case_url(self):
+        """The case's page, when the applicant may see it (logged in)."""
+        if getSecurityManager().checkPermission("View", self.case):
+            return self.case.absolute_url()
+        return None
+
+
+class EguichetFormView(EasyFormFormWrapper):
+    form = EguichetForm

@@ -1,0 +1,1 @@
+"""The Case content type (Demande)."""

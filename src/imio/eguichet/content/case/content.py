@@ -1,0 +1,108 @@
+"""A citizen's request, made from one submission of an e-guichet form."""
+
+from imio.eguichet import _
+from imio.eguichet.reference import format_reference
+from plone.autoform import directives
+from plone.dexterity.content import Item
+from plone.namedfile.field import NamedBlobFile
+from plone.supermodel import model
+from zope import schema
+from zope.interface import implementer
+
+import hashlib
+import hmac
+
+
+AGENT_ROLE = "CaseAgent"
+
+
+class ICase(model.Schema):
+    """A case: the submission as it was sent, and how it is processed."""
+
+    form_uid = schema.ASCIILine(title=_("Form"), readonly=True, required=False)
+    form_title = schema.TextLine(title=_("Form title"), readonly=True)
+    form_version = schema.ASCIILine(
+        title=_("Form version"),
+        description=_("Fingerprint of the form's fields when it was submitted."),
+        readonly=True,
+        required=False,
+    )
+    values = schema.Dict(
+        title=_("Submitted values"),
+        key_type=schema.TextLine(),
+        readonly=True,
+        required=False,
+    )
+    labels = schema.Dict(
+        title=_("Field labels"),
+        key_type=schema.TextLine(),
+        value_type=schema.TextLine(),
+        readonly=True,
+        required=False,
+    )
+    directives.omitted("attachments")
+    attachments = schema.Dict(
+        title=_("Attachments"),
+        key_type=schema.TextLine(),
+        value_type=NamedBlobFile(),
+        required=False,
+    )
+    applicant_id = schema.TextLine(
+        title=_("Applicant's user id"), readonly=True, required=False
+    )
+    applicant_email = schema.TextLine(
+        title=_("Applicant's e-mail"), readonly=True, required=False
+    )
+    applicant_name = schema.TextLine(
+        title=_("Applicant's name"), readonly=True, required=False
+    )
+    service = schema.TextLine(title=_("Processing service"), required=False)
+    assignee = schema.TextLine(title=_("Assigned agent"), required=False)
+    due_date = schema.Date(title=_("Due date"), required=False)
+    directives.omitted("messages")
+    messages = schema.List(
+        title=_("Messages"),
+        description=_("Exchanged with the applicant, who reads them."),
+        value_type=schema.Dict(key_type=schema.TextLine()),
+        required=False,
+    )
+    directives.omitted("internal_notes")
+    directives.read_permission(internal_notes="imio.eguichet.ViewInternalNotes")
+    directives.write_permission(internal_notes="imio.eguichet.ProcessCase")
+    internal_notes = schema.List(
+        title=_("Internal notes"),
+        description=_("Seen by the agents only, never by the applicant."),
+        value_type=schema.Dict(key_type=schema.TextLine()),
+        required=False,
+    )
+
+
+@implementer(ICase)
+class Case(Item):
+    """A case; its id is its reference."""
+
+    # Kept out of the schema so that no form, view or API ever shows it.
+    _access_code_hash = None
+
+    @property
+    def reference(self) -> str:
+        return self.getId()
+
+    def formatted_reference(self) -> str:
+        return format_reference(self.getId())
+
+    def Title(self):
+        return f"{self.form_title} {self.formatted_reference()}"
+
+    def set_access_code(self, code: str):
+        self._access_code_hash = _digest(code)
+
+    def check_access_code(self, code: str) -> bool:
+        if not self._access_code_hash or not code:
+            return False
+        return hmac.compare_digest(self._access_code_hash, _digest(code))
+
+
+def _digest(code: str) -> str:
+    # The code is random with enough entropy: a plain hash is not brute-forced.
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()

@@ -1,0 +1,1 @@
+"""The cases container (Demandes)."""

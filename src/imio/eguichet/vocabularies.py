@@ -1,0 +1,27 @@
+"""Vocabularies of imio.eguichet."""
+
+from imio.eguichet import _
+from zope.interface import provider
+from zope.schema.interfaces import IVocabularyFactory
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
+
+
+ATTACHMENT_TYPES = {
+    "application/pdf": _("PDF document"),
+    "image/jpeg": _("JPEG image"),
+    "image/png": _("PNG image"),
+    "application/vnd.oasis.opendocument.text": _("OpenDocument text"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": _(
+        "Word document"
+    ),
+}
+
+
+@provider(IVocabularyFactory)
+def attachment_types(context):
+    """File types a form may accept as attachments."""
+    return SimpleVocabulary([
+        SimpleTerm(mimetype, title=title)
+        for mimetype, title in ATTACHMENT_TYPES.items()
+    ])
