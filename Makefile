@@ -99,16 +99,22 @@ pack: $(INSTALLED) ## Pack the database of STORAGE, keeping PACK_DAYS days of hi
 test: install system-packages ## Run every test with coverage; last line: N passed, N failed
 	@$(BIN)/python tests/run.py
 
+.PHONY: bench
+bench: install system-packages ## Benchmarks, printed as ratios against a baseline measured in the same run
+	@command -v wrk > /dev/null || \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
+	$(BIN)/python bench/scaleout.py
+
 .PHONY: lint
 lint: $(INSTALLED) ## Check code style (ruff, zpretty)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/zpretty --check $$(find src instance -name '*.zcml' -o -name '*.xml' -o -name '*.pt')
 
 .PHONY: format
 format: $(INSTALLED) ## Format code (ruff, zpretty)
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 	$(BIN)/zpretty -i $$(find src instance -name '*.zcml' -o -name '*.xml' -o -name '*.pt')
 
 .PHONY: i18n
