@@ -58,9 +58,13 @@ class PrivatePostgres:
         self.datadir.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             shutil.chown(self.datadir, "postgres", "postgres")
-            # The postgres user must be able to reach its data directory.
-            parent = self.datadir.parent
-            parent.chmod(parent.stat().st_mode | 0o111)
+            # The postgres user must be able to reach its data directory:
+            # let others traverse (not list) the folders above it.
+            for parent in self.datadir.parents:
+                mode = parent.stat().st_mode
+                if mode & 0o001:
+                    break
+                parent.chmod(mode | 0o111)
         self._run(
             str(self.bindir / "initdb"),
             "-D",
