@@ -62,9 +62,8 @@ class PrivatePostgres:
             # let others traverse (not list) the folders above it.
             for parent in self.datadir.parents:
                 mode = parent.stat().st_mode
-                if mode & 0o001:
-                    break
-                parent.chmod(mode | 0o111)
+                if not mode & 0o001:
+                    parent.chmod(mode | 0o111)
         self._run(
             str(self.bindir / "initdb"),
             "-D",
