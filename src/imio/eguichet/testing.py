@@ -1,5 +1,7 @@
 """Test layers of imio.eguichet: integration, and functional over a WSGI server."""
 
+from aiosmtpd.controller import Controller
+from email.policy import default
 from plone import api
 from plone.app.testing import applyProfile
 from plone.app.testing import FunctionalTesting
@@ -7,6 +9,9 @@ from plone.app.testing import IntegrationTesting
 from plone.app.testing import PLONE_FIXTURE
 from plone.app.testing import PloneSandboxLayer
 from plone.testing.zope import WSGI_SERVER_FIXTURE
+
+import email
+import socket
 
 
 FORM_MODEL = """\
@@ -41,6 +46,7 @@ ACTIONS_MODEL = """\
 """
 
 SERVICE = "etat_civil"
+SENDER = "guichet@namur.example"
 
 
 def add_form(container, form_id="certificat-residence", **settings):
@@ -61,10 +67,44 @@ def add_form(container, form_id="certificat-residence", **settings):
     return form
 
 
+class Inbox:
+    """aiosmtpd handler keeping every message received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=default)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class ImioEguichetLayer(PloneSandboxLayer):
-    """A Plone site with imio.eguichet installed and a service group."""
+    """A Plone site with imio.eguichet, a service group, and a real SMTP server.
+
+    The server listens on loopback; ``layer["inbox"].messages`` holds what it
+    received.
+    """
 
     defaultBases = (PLONE_FIXTURE,)
+
+    def setUp(self):
+        self.inbox = Inbox()
+        self.smtp = Controller(self.inbox, hostname="127.0.0.1", port=free_port())
+        self.smtp.start()
+        self["inbox"] = self.inbox
+        super().setUp()
+
+    def tearDown(self):
+        super().tearDown()
+        self.smtp.stop()
+        del self["inbox"]
 
     def setUpZope(self, app, configurationContext):
         import imio.eguichet
@@ -76,6 +116,13 @@ class ImioEguichetLayer(PloneSandboxLayer):
         portal.portal_workflow.setDefaultChain("simple_publication_workflow")
         applyProfile(portal, "imio.eguichet:default")
         api.group.create(groupname=SERVICE, title="État civil")
+        # Plone's mailer reads the registry, the MailHost tool shows it.
+        api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
+        api.portal.set_registry_record("plone.smtp_port", self.smtp.port)
+        portal.MailHost.smtp_host = "127.0.0.1"
+        portal.MailHost.smtp_port = self.smtp.port
+        api.portal.set_registry_record("plone.email_from_address", SENDER)
+        api.portal.set_registry_record("plone.email_from_name", "Commune de Namur")
 
 
 IMIO_EGUICHET_FIXTURE = ImioEguichetLayer()

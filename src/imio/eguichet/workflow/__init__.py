@@ -10,3 +10,7 @@ COMMENT_REQUIRED = {
     "ask_info": _("Please say which information the applicant must provide."),
     "refuse": _("Please give the reason for the refusal."),
 }
+
+# Transitions the applicant is told about by e-mail; the others are the
+# applicant's own (withdraw, provide_info) or internal (close).
+NOTIFIED_TRANSITIONS = ("receive", "start", "ask_info", "accept", "refuse")

@@ -1,0 +1,104 @@
+"""E-mails to the applicant: on submission and at each visible step."""
+
+from email.message import EmailMessage
+from email.utils import formataddr
+from imio.eguichet import _
+from imio.eguichet.workflow import NOTIFIED_TRANSITIONS
+from plone import api
+from zope.i18n import translate
+from zope.i18nmessageid import Message
+
+import logging
+import transaction
+
+
+logger = logging.getLogger("imio.eguichet")
+
+
+def case_submitted(case, event):
+    """Confirm the submission, with the access code of an anonymous applicant."""
+    mapping = _mapping(case)
+    body = [_("Your request has been received under the reference ${reference}.")]
+    if event.access_code:
+        mapping["access_code"] = event.access_code
+        body.append(
+            _(
+                "Your access code is ${access_code}. Keep it with the reference: "
+                "you need both to follow your request without logging in."
+            )
+        )
+    body.append(_("You receive an e-mail each time your request moves on."))
+    _send(case, _("Your request ${reference} has been received"), body, mapping)
+
+
+def case_transition(case, event):
+    """Tell the applicant where their case stands, and why."""
+    if event.transition is None or event.transition.id not in NOTIFIED_TRANSITIONS:
+        return
+    mapping = _mapping(case)
+    mapping["state"] = Message(event.new_state.title, domain="imio.eguichet")
+    body = [_("Your request ${reference} is now: ${state}.")]
+    comment = (event.kwargs or {}).get("comment") or ""
+    if comment.strip():
+        mapping["comment"] = comment.strip()
+        body.append(_("Message from the service: ${comment}"))
+    _send(case, _("Your request ${reference}: ${state}"), body, mapping)
+
+
+def _mapping(case):
+    return {
+        "reference": case.formatted_reference(),
+        "form": case.form_title,
+        "url": case.absolute_url(),
+    }
+
+
+def _send(case, subject, paragraphs, mapping):
+    if not case.applicant_email:
+        return
+    sender = api.portal.get_registry_record("plone.email_from_address", default="")
+    if not sender:
+        logger.warning("No sender address: no e-mail for case %s", case.getId())
+        return
+    language = api.portal.get_registry_record("plone.default_language", default="fr")
+    translated = {
+        key: translate(value, target_language=language)
+        if isinstance(value, Message)
+        else value
+        for key, value in mapping.items()
+    }
+
+    def text(message):
+        own = message.mapping or {}
+        return translate(
+            Message(message, mapping={**translated, **own}), target_language=language
+        )
+
+    paragraphs = [
+        _("Hello ${name},", mapping={"name": case.applicant_name or ""}),
+        _('About your request "${form}".'),
+        *paragraphs,
+        _("Follow your request: ${url}"),
+    ]
+    message = EmailMessage()
+    message["Subject"] = text(subject)
+    message["From"] = formataddr((
+        api.portal.get_registry_record("plone.email_from_name", default="") or "",
+        sender,
+    ))
+    message["To"] = formataddr((case.applicant_name or "", case.applicant_email))
+    message.set_content("\n\n".join(text(paragraph) for paragraph in paragraphs))
+    # Sent once the case is committed, never as part of its transaction: an
+    # unreachable mail server must not undo a submission or a decision.
+    transaction.get().addAfterCommitHook(
+        _deliver, args=(api.portal.get_tool("MailHost"), message.as_string())
+    )
+
+
+def _deliver(committed, mailhost, message):
+    if not committed:
+        return
+    try:
+        mailhost.send(message, immediate=True)
+    except Exception:
+        logger.exception("Could not send an e-mail about a case")
