@@ -1,6 +1,8 @@
 """Vocabularies of imio.eguichet."""
 
 from imio.eguichet import _
+from imio.eguichet.behaviors import IEguichetForm
+from plone import api
 from zope.interface import provider
 from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
@@ -24,4 +26,16 @@ def attachment_types(context):
     return SimpleVocabulary([
         SimpleTerm(mimetype, title=title)
         for mimetype, title in ATTACHMENT_TYPES.items()
+    ])
+
+
+@provider(IVocabularyFactory)
+def eguichet_forms(context):
+    """The site's e-guichet forms, as objects: a relation field's choices."""
+    brains = api.content.find(
+        object_provides=IEguichetForm.__identifier__, sort_on="sortable_title"
+    )
+    return SimpleVocabulary([
+        SimpleTerm(brain.getObject(), token=brain.UID, title=brain.Title)
+        for brain in brains
     ])

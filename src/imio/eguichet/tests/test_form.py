@@ -119,3 +119,18 @@ class TestSubmitForm(unittest.TestCase):
         self.assertIsNone(REFERENCE.search(response.text))
         transaction.begin()
         self.assertEqual(len(get_cases_folder(self.portal).objectIds()), 0)
+
+
+class TestFormsVocabulary(unittest.TestCase):
+    layer = IMIO_EGUICHET_INTEGRATION_TESTING
+
+    def test_lists_eguichet_forms_only(self):
+        portal = self.layer["portal"]
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        form = add_form(portal)
+        api.content.create(container=portal, type="Document", id="page", title="Page")
+        factory = getUtility(IVocabularyFactory, "imio.eguichet.Forms")
+        terms = list(factory(portal))
+        self.assertEqual([term.value for term in terms], [form])
+        self.assertEqual(terms[0].title, "Certificat de résidence")
+        self.assertEqual(terms[0].token, api.content.get_uuid(form))
