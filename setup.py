@@ -45,6 +45,7 @@ setup(
         "PyYAML",
         "jsonschema",
         "rich",
+        "Unidecode",
         # Storages: the embedded FileStorage comes with ZODB; ZEO and
         # RelStorage on PostgreSQL serve several instances.
         "ZEO",

@@ -86,7 +86,7 @@ class DemoInstanceLayer(Layer):
     def setUp(self):
         var = Path(tempfile.mkdtemp(prefix="imio-var-"))
         env = instance_environment(var)
-        deployed = imio_commune(env, "deploy", str(DEMO_PROFILE))
+        deployed = imio_commune(env, "--json", "deploy", str(DEMO_PROFILE))
         if deployed.returncode:
             shutil.rmtree(var)
             raise RuntimeError(f"deploy failed: {deployed.stderr}")

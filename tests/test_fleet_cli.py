@@ -6,6 +6,7 @@ from tests.instance import DEMO_PROFILE
 from tests.instance import imio_commune
 from tests.instance import instance_environment
 
+import json
 import shutil
 import tempfile
 import unittest
@@ -15,7 +16,8 @@ class TestDeployWhileServing(unittest.TestCase):
     layer = DEMO_INSTANCE
 
     def test_first_deploy_created_the_site(self):
-        self.assertIn("demo : créé", self.layer["deploy_output"])
+        [row] = json.loads(self.layer["deploy_output"])
+        self.assertEqual((row["site"], row["résultat"]), ("demo", "créé"))
 
     def test_locked_storage_is_one_clear_line(self):
         result = imio_commune(self.layer["env"], "deploy", str(DEMO_PROFILE))

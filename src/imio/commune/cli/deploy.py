@@ -1,61 +1,82 @@
-"""``imio-commune deploy``: create the commune sites that do not exist yet."""
+"""``imio-commune deploy``: create missing sites and bring the others in line."""
 
+from imio.commune.answers import apply_answers
+from imio.commune.answers import stored_answers
 from imio.commune.cli.profiles import load_profile
 from imio.commune.cli.profiles import ProfileError
-from imio.commune.cli.zope_app import StorageUnavailable
-from imio.commune.cli.zope_app import zope_app
+from imio.commune.cli.sites import in_site
 from pathlib import Path
 
-import sys
-import transaction
+import time
 
 
 DISTRIBUTION = "commune"
 
 
 def add_arguments(commands) -> None:
-    """Register the sub-command."""
     parser = commands.add_parser(
-        "deploy", help="crée les sites qui n'existent pas encore"
+        "deploy", help="crée les sites manquants et met les autres à jour"
     )
     parser.add_argument("profiles", nargs="+", type=Path, metavar="PROFILE")
-    parser.set_defaults(run=run)
+    parser.set_defaults(run=run, needs_app=True)
 
 
-def deploy_profile(app, profile) -> str:
-    """Create the site of one profile if needed; say what was done."""
-    from plone.base.interfaces import IPloneSiteRoot
+def create_site(app, answers: dict) -> str:
     from plone.distribution.api import site as site_api
 
-    existing = app.get(profile.site_id)
-    if existing is not None:
-        if not IPloneSiteRoot.providedBy(existing):
-            raise ValueError(f"/{profile.site_id} existe et n'est pas un site Plone.")
-        return "inchangé"
-    site_api._create_site(app, DISTRIBUTION, dict(profile.answers))
+    site_api._create_site(app, DISTRIBUTION, dict(answers))
     return "créé"
 
 
-def run(zope_conf: Path, args) -> int:
-    """Validate every profile first, then create the missing sites."""
+def update_site(site, answers: dict) -> str:
+    if stored_answers(site) == answers:
+        return "inchangé"
+    changes = in_site(site, lambda site: apply_answers(site, answers))
+    return f"mis à jour : {', '.join(changes)}" if changes else "inchangé"
+
+
+def deploy_profile(app, profile) -> str:
+    """Create or update the site of one profile; say what was done."""
+    import transaction
+
+    from plone.base.interfaces import IPloneSiteRoot
+
+    existing = app.get(profile.site_id)
+    if existing is None:
+        try:
+            outcome = create_site(app, profile.answers)
+            transaction.commit()
+        except Exception:
+            transaction.abort()
+            raise
+        return outcome
+    if not IPloneSiteRoot.providedBy(existing):
+        raise ValueError(f"/{profile.site_id} existe et n'est pas un site Plone.")
+    return update_site(existing, profile.answers)
+
+
+def run(app, args, reporter) -> int:
+    """Validate every profile first, then create or update each site."""
     try:
         profiles = [load_profile(path) for path in args.profiles]
     except ProfileError as exc:
-        print(f"Profil refusé : {exc}", file=sys.stderr)
+        reporter.fail(f"Profil refusé, aucun site modifié : {exc}")
         return 2
-    try:
-        with zope_app(zope_conf) as app:
-            failed = False
-            for profile in profiles:
-                try:
-                    outcome = deploy_profile(app, profile)
-                    transaction.commit()
-                except Exception as exc:  # one failing site must not stop the others
-                    transaction.abort()
-                    failed = True
-                    outcome = f"échec : {exc}"
-                print(f"{profile.site_id} : {outcome}")
-            return 1 if failed else 0
-    except StorageUnavailable as exc:
-        print(str(exc), file=sys.stderr)
-        return 3
+    database = app()
+    rows, failed = [], False
+    with reporter.progress("Déploiement", len(profiles)) as advance:
+        for profile in profiles:
+            started = time.monotonic()
+            try:
+                outcome = deploy_profile(database, profile)
+            except Exception as exc:  # one failing site must not stop the others
+                failed = True
+                outcome = f"échec : {exc}"
+            rows.append({
+                "site": profile.site_id,
+                "résultat": outcome,
+                "secondes": round(time.monotonic() - started, 2),
+            })
+            advance(profile.site_id)
+    reporter.table("Déploiement", ["site", "résultat", "secondes"], rows)
+    return 1 if failed else 0

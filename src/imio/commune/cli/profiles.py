@@ -1,6 +1,8 @@
 """Reading and validating commune profiles (answers files)."""
 
 from dataclasses import dataclass
+from imio.commune.answers import AnswersError
+from imio.commune.answers import complete_answers
 from functools import cache
 from pathlib import Path
 
@@ -50,4 +52,13 @@ def load_profile(path: Path) -> Profile:
     if error is not None:
         field = ".".join(str(part) for part in error.absolute_path) or "(racine)"
         raise ProfileError(f"{path}: champ {field}: {error.message}")
+    try:
+        answers = complete_answers(answers)
+    except AnswersError as exc:
+        raise ProfileError(f"{path}: {exc}") from exc
+    if answers["site_id"] != path.stem:
+        raise ProfileError(
+            f"{path}: champ site_id: {answers['site_id']!r} doit être le nom du "
+            f"fichier ({path.stem!r})."
+        )
     return Profile(path=path, answers=answers)

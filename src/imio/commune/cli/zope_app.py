@@ -2,7 +2,6 @@
 
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.users import system
-from contextlib import contextmanager
 from pathlib import Path
 from Testing.makerequest import makerequest
 from zope.globalrequest import setRequest
@@ -14,9 +13,8 @@ class StorageUnavailable(Exception):
     """The database cannot be opened; the message says why in one line."""
 
 
-@contextmanager
-def zope_app(zope_conf: Path):
-    """Yield the application root, logged in as the system user."""
+def open_app(zope_conf: Path):
+    """The application root, logged in as the system user."""
     from Zope2.Startup.run import make_wsgi_app
 
     import Zope2
@@ -33,7 +31,22 @@ def zope_app(zope_conf: Path):
     app = makerequest(Zope2.app())
     setRequest(app.REQUEST)
     newSecurityManager(None, system)
-    try:
-        yield app
-    finally:
-        app._p_jar.close()
+    return app
+
+
+class LazyApp:
+    """Opens the database at the first call only: profiles are checked before."""
+
+    def __init__(self, zope_conf: Path):
+        self.zope_conf = zope_conf
+        self.app = None
+
+    def __call__(self):
+        if self.app is None:
+            self.app = open_app(self.zope_conf)
+        return self.app
+
+    def close(self) -> None:
+        if self.app is not None:
+            self.app._p_jar.close()
+            self.app = None

@@ -1,7 +1,5 @@
 """A site created by the ``commune`` distribution."""
 
-from imio.belgium import InvalidInput
-from imio.commune.handlers import pre_handler
 from imio.commune.testing import COMMUNE_SITE_ID
 from imio.commune.testing import IMIO_COMMUNE_FUNCTIONAL_TESTING
 from imio.commune.testing import IMIO_COMMUNE_INTEGRATION_TESTING
@@ -39,22 +37,6 @@ class TestCommuneSite(unittest.TestCase):
         report = dist_api.get_creation_report(self.portal)
         self.assertEqual(report.name, "commune")
         self.assertEqual(report.answers["refnis"], "92054")
-
-
-class TestAnswers(unittest.TestCase):
-    def test_defaults_are_filled(self):
-        answers = pre_handler({
-            "site_id": "gesves",
-            "title": "Gesves",
-            "refnis": "92054",
-        })
-        self.assertEqual(answers["default_language"], "fr")
-        self.assertEqual(answers["portal_timezone"], "Europe/Brussels")
-
-    def test_unknown_commune_is_refused(self):
-        with self.assertRaises(InvalidInput) as raised:
-            pre_handler({"site_id": "x", "title": "Nulle part", "refnis": "99999"})
-        self.assertIn("code INS", str(raised.exception))
 
 
 class TestAnonymousVisit(unittest.TestCase):

@@ -1,0 +1,218 @@
+"""The answers of a commune profile: completed, checked, then applied to a site.
+
+Applying is idempotent: each step compares before it writes, and says what it
+changed, so that a second deploy of an unchanged profile changes nothing.
+"""
+
+from imio.belgium import get_commune
+from imio.belgium import InvalidInput
+from imio.belgium import validate_postal_code
+from imio.commune import _
+from plone import api
+from zope.annotation.interfaces import IAnnotations
+from zope.i18n import translate
+
+
+ANSWERS_KEY = "imio.commune.answers"
+DEFAULTS = {
+    "description": "",
+    "default_language": "fr",
+    "other_languages": [],
+    "portal_timezone": "Europe/Brussels",
+    "sections": [
+        "ma-commune",
+        "vie-politique",
+        "services",
+        "demarches",
+        "actualites",
+        "agenda",
+        "e-guichet",
+        "contact",
+    ],
+    "setup_content": False,
+}
+SECTION_TITLES = {
+    "ma-commune": _("My commune"),
+    "vie-politique": _("Political life"),
+    "services": _("Services"),
+    "demarches": _("Procedures"),
+    "actualites": _("News"),
+    "agenda": _("Events"),
+    "e-guichet": _("E-guichet"),
+    "contact": _("Contact"),
+}
+LEGAL_PAGES = {
+    "accessibilite": _("Accessibility statement"),
+    "vie-privee": _("Privacy and data protection"),
+    "cookies": _("Cookies"),
+}
+EDITORS_GROUP = "editeurs"
+EDITOR_ROLES = ["Contributor", "Editor", "Reviewer"]
+MINIMUM_CONTRAST = 4.5
+
+
+class AnswersError(ValueError):
+    """Answers that cannot make a site: the field and the reason, in French."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"champ {field}: {message}")
+        self.field = field
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of white text on a #rrggbb background."""
+
+    def channel(hex_pair: str) -> float:
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
+
+
+def complete_answers(answers: dict) -> dict:
+    """Fill the defaults and check what the schema cannot: commune, colour, codes."""
+    answers = {**DEFAULTS, **answers}
+    try:
+        commune = get_commune(answers["refnis"])
+    except InvalidInput as exc:
+        raise AnswersError("refnis", str(exc)) from exc
+    colour = answers.get("main_colour")
+    if colour and contrast_with_white(colour) < MINIMUM_CONTRAST:
+        raise AnswersError(
+            "main_colour",
+            f"{colour} est trop clair : le texte blanc n'y atteint que "
+            f"{contrast_with_white(colour):.1f}:1, il faut au moins 4,5:1.",
+        )
+    postal_code = answers.get("contact", {}).get("postal_code")
+    if postal_code:
+        try:
+            validate_postal_code(postal_code)
+        except InvalidInput as exc:
+            raise AnswersError("contact.postal_code", str(exc)) from exc
+        if postal_code not in commune.postal_codes:
+            raise AnswersError(
+                "contact.postal_code",
+                f"{postal_code} n'est pas un code postal de {commune.name_fr}.",
+            )
+    if answers["default_language"] in answers["other_languages"]:
+        raise AnswersError("other_languages", "contient déjà la langue principale.")
+    return answers
+
+
+def stored_answers(site) -> dict | None:
+    """The answers the site was last deployed with."""
+    return IAnnotations(site).get(ANSWERS_KEY)
+
+
+def _set_record(name: str, value, changes: list[str]) -> None:
+    if api.portal.get_registry_record(name) != value:
+        api.portal.set_registry_record(name, value)
+        changes.append(name)
+
+
+def apply_registry(answers: dict, changes: list[str]) -> None:
+    languages = [answers["default_language"], *answers["other_languages"]]
+    _set_record("plone.site_title", answers["title"], changes)
+    _set_record("plone.default_language", answers["default_language"], changes)
+    _set_record("plone.available_languages", languages, changes)
+    _set_record("plone.portal_timezone", answers["portal_timezone"], changes)
+    _set_record("plone.available_timezones", [answers["portal_timezone"]], changes)
+    _set_record("imio.commune.main_colour", answers.get("main_colour"), changes)
+    if answers.get("mail_sender"):
+        _set_record("plone.email_from_address", answers["mail_sender"], changes)
+        _set_record("plone.email_from_name", answers["title"], changes)
+
+
+def apply_site_properties(site, answers: dict, changes: list[str]) -> None:
+    if site.title != answers["title"]:
+        site.title = answers["title"]
+        changes.append("title")
+    if site.description != answers["description"]:
+        site.description = answers["description"]
+        changes.append("description")
+    if site.Language() != answers["default_language"]:
+        site.setLanguage(answers["default_language"])
+        changes.append("language")
+
+
+def _ensure_published_item(container, item_id, portal_type, title, changes) -> object:
+    item = container.get(item_id)
+    if item is None:
+        item = api.content.create(
+            container=container, type=portal_type, id=item_id, title=title
+        )
+        changes.append(f"/{item_id}")
+    if api.content.get_state(item, default=None) not in ("published", None):
+        api.content.transition(item, to_state="published")
+    return item
+
+
+def apply_site_tree(site, answers: dict, changes: list[str]) -> None:
+    """Create the missing sections and legal pages; never delete content."""
+    language = answers["default_language"]
+    for section in answers["sections"]:
+        title = translate(SECTION_TITLES[section], target_language=language)
+        _ensure_published_item(site, section, "Folder", title, changes)
+    for page, message in LEGAL_PAGES.items():
+        title = translate(message, target_language=language)
+        _ensure_published_item(site, page, "Document", title, changes)
+
+
+def apply_groups(site, changes: list[str]) -> None:
+    if api.group.get(groupname=EDITORS_GROUP) is None:
+        api.group.create(
+            groupname=EDITORS_GROUP,
+            title=translate(_("Editors"), target_language=site.Language()),
+            roles=EDITOR_ROLES,
+        )
+        changes.append(f"groupe {EDITORS_GROUP}")
+
+
+def apply_administration(site, answers: dict, changes: list[str]) -> None:
+    """The administration's Service, with its contact and opening hours."""
+    if "services" not in answers["sections"] or not answers.get("contact"):
+        return
+    contact = answers["contact"]
+    title = translate(
+        _("Communal administration"), target_language=answers["default_language"]
+    )
+    service = _ensure_published_item(
+        site["services"], "administration", "Service", title, changes
+    )
+    wanted = {
+        "street": contact.get("street"),
+        "postal_code": contact.get("postal_code"),
+        "city": contact.get("city"),
+        "phones": [contact["phone"]] if contact.get("phone") else [],
+        "emails": [contact["email"]] if contact.get("email") else [],
+        **{
+            day: hours or None
+            for day, hours in answers.get("opening_hours", {}).items()
+        },
+    }
+    updated = False
+    for field, value in wanted.items():
+        if getattr(service, field, None) != value:
+            setattr(service, field, value)
+            updated = True
+    if updated:
+        service.reindexObject()
+        changes.append("/services/administration")
+
+
+def apply_answers(site, answers: dict) -> list[str]:
+    """Bring the site in line with its answers; what changed."""
+    changes: list[str] = []
+    # The policy is applied by the operator's tools, whoever runs them.
+    with api.env.adopt_roles(["Manager"]):
+        apply_site_properties(site, answers, changes)
+        apply_registry(answers, changes)
+        apply_site_tree(site, answers, changes)
+        apply_groups(site, changes)
+        apply_administration(site, answers, changes)
+    annotations = IAnnotations(site)
+    if annotations.get(ANSWERS_KEY) != answers:
+        annotations[ANSWERS_KEY] = dict(answers)
+    return changes
