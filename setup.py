@@ -36,6 +36,7 @@ setup(
         "Products.CMFPlone",
         "plone.api",
         "plone.distribution",
+        "plone.app.caching",
         "plone.restapi",
         "plone.app.dexterity",
         "collective.easyform",

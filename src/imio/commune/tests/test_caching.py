@@ -9,7 +9,12 @@ from plone.app.testing import TEST_USER_NAME
 from plone.app.testing import TEST_USER_PASSWORD
 from zope.component.hooks import setSite
 
+from datetime import datetime
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 import requests
+import time
 import transaction
 import unittest
 
@@ -31,6 +36,32 @@ class TestCaching(unittest.TestCase):
         )
         self.assertEqual(again.status_code, 304)
         self.assertEqual(again.content, b"")
+
+    def test_page_revalidates_when_an_alert_ends(self):
+        setSite(self.site)
+        now = datetime.now(ZoneInfo("Europe/Brussels")).replace(tzinfo=None)
+        ends = now + timedelta(seconds=3)
+        with api.env.adopt_roles(["Manager"]):
+            alert = api.content.create(
+                container=self.site,
+                type="Alert",
+                title="Coupure de courant rue de Fer",
+                severity="warning",
+                start=now - timedelta(hours=1),
+                end=ends,
+            )
+            api.content.transition(alert, "publish")
+        transaction.commit()
+        with_alert = requests.get(self.url, timeout=30)
+        self.assertIn("Coupure de courant rue de Fer", with_alert.text)
+        waited = ends - datetime.now(ZoneInfo("Europe/Brussels")).replace(tzinfo=None)
+        time.sleep(max(0, waited.total_seconds()) + 0.5)
+        after = requests.get(
+            self.url, headers={"If-None-Match": with_alert.headers["ETag"]}, timeout=30
+        )
+        self.assertEqual(after.status_code, 200)
+        self.assertNotIn("Coupure", after.text)
+        self.assertNotEqual(after.headers["ETag"], with_alert.headers["ETag"])
 
     def test_static_resources_are_long_lived(self):
         page = requests.get(self.url, timeout=30).text

@@ -48,3 +48,25 @@ class TestAnonymousVisit(unittest.TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertIn('lang="fr"', response.text)
         self.assertIn("<title>Commune de Gesves", response.text)
+
+
+class TestWebsiteMeetsEguichet(unittest.TestCase):
+    layer = IMIO_COMMUNE_INTEGRATION_TESTING
+
+    def test_procedure_offers_the_sites_eguichet_forms(self):
+        from zope.component import getUtility
+        from zope.schema.interfaces import IVocabularyFactory
+
+        site = self.layer["app"][COMMUNE_SITE_ID]
+        setSite(site)
+        with api.env.adopt_roles(["Manager"]):
+            form = api.content.create(
+                container=site["e-guichet"],
+                type="EasyForm",
+                id="certificat-residence",
+                title="Certificat de résidence",
+            )
+            # As the editor who fills the procedure's online-form field.
+            factory = getUtility(IVocabularyFactory, "imio.website.OnlineForms")
+            terms = [(term.value, term.title) for term in factory(site)]
+        self.assertEqual(terms, [(form, "Certificat de résidence")])

@@ -12,6 +12,18 @@ ORDER = {"urgent": 0, "warning": 1, "info": 2}
 STYLE = {"urgent": "danger", "warning": "warning", "info": "info"}
 
 
+def active_alert_brains() -> list:
+    """Catalog entries of the alerts active at this very moment."""
+    now = DateTime()
+    brains = api.content.find(
+        portal_type="Alert",
+        start={"query": now, "range": "max"},
+        end={"query": now, "range": "min"},
+    )
+    # The date indexes round to the minute: the metadata is exact.
+    return [brain for brain in brains if brain.start <= now < brain.end]
+
+
 class AlertsViewlet(ViewletBase):
     """Active alerts, read from the catalog at each rendering, never cached."""
 
@@ -20,14 +32,7 @@ class AlertsViewlet(ViewletBase):
         self.alerts = self.active_alerts()
 
     def active_alerts(self) -> list[dict]:
-        now = DateTime()
-        brains = api.content.find(
-            portal_type="Alert",
-            start={"query": now, "range": "max"},
-            end={"query": now, "range": "min"},
-        )
-        # The date indexes round to the minute: the metadata is exact.
-        alerts = [brain for brain in brains if brain.start <= now < brain.end]
+        alerts = active_alert_brains()
         alerts.sort(
             key=lambda brain: (
                 ORDER.get(brain.alert_severity, 3),
