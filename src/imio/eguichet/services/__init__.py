@@ -1,0 +1,1 @@
+"""REST services of the e-guichet (plone.restapi), one folder per endpoint."""

@@ -1,0 +1,1 @@
+"""``POST {form}/@submit``: submit an e-guichet form as JSON."""
