@@ -5,6 +5,8 @@ from imio.commune.backup import FileStorageBackup
 from imio.commune.backup import PostgresBackup
 from imio.commune.cluster.cluster import Cluster
 from imio.commune.cluster.processes import free_port
+from imio.eguichet.testing import ACTIONS_MODEL
+from imio.eguichet.testing import FORM_MODEL
 from pathlib import Path
 from plone.testing import Layer
 from tests.instance import DEMO_PROFILE
@@ -65,6 +67,61 @@ class ClusterTests:
             timeout=60,
         )
 
+    def eguichet_form(self) -> str:
+        """URL of a published e-guichet form of the demo site, made once."""
+        url = f"{self.cluster.url}/demo/signalement-voirie"
+        if self.session.get(f"{url}/++api++/", timeout=60).status_code == 200:
+            return url
+        group = self.session.post(
+            f"{self.cluster.url}/demo/++api++/@groups",
+            json={"groupname": "travaux", "title": "Service des travaux"},
+            timeout=60,
+        )
+        self.assertIn(group.status_code, (201, 400), group.text)
+        created = self.session.post(
+            f"{self.cluster.url}/demo/++api++/",
+            json={
+                "@type": "EasyForm",
+                "id": "signalement-voirie",
+                "title": "Signalement d'un problème sur la voirie",
+                "fields_model": FORM_MODEL,
+                "actions_model": ACTIONS_MODEL,
+                "processing_service": "travaux",
+                "delay_days": 5,
+            },
+            timeout=60,
+        )
+        self.assertEqual(created.status_code, 201, created.text)
+        published = self.session.post(f"{url}/++api++/@workflow/publish", timeout=60)
+        self.assertEqual(published.status_code, 200, published.text)
+        return url
+
+    def submit(self, form_url: str, number: int) -> requests.Response:
+        """An anonymous citizen's submission, through the balancer."""
+        return requests.post(
+            f"{form_url}/++api++/@submit",
+            json={"fullname": f"Citoyen {number}", "email": f"c{number}@example.org"},
+            headers={"Accept": "application/json"},
+            timeout=120,
+        )
+
+    def case_count(self) -> int:
+        search = self.session.get(
+            f"{self.cluster.url}/demo/++api++/@search",
+            params={"portal_type": "Case", "b_size": 1},
+            timeout=60,
+        )
+        return search.json()["items_total"]
+
+    def test_submissions_through_the_balancer_all_become_cases(self):
+        form_url = self.eguichet_form()
+        before = self.case_count()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            responses = list(pool.map(lambda n: self.submit(form_url, n), range(200)))
+        self.assertEqual([r.status_code for r in responses], [201] * 200)
+        self.assertEqual(len({r.json()["reference"] for r in responses}), 200)
+        self.assertEqual(self.case_count(), before + 200)
+
     def snapshot(self) -> tuple[int, str]:
         """Number of pages, and the digest of the leaflet's blob."""
         search = self.session.get(
@@ -78,7 +135,11 @@ class ClusterTests:
             timeout=60,
         )
         self.assertEqual(leaflet.status_code, 200)
-        return search.json()["items_total"], hashlib.sha256(leaflet.content).hexdigest()
+        return (
+            search.json()["items_total"],
+            self.case_count(),
+            hashlib.sha256(leaflet.content).hexdigest(),
+        )
 
     def test_backup_wipe_restore(self):
         for number in range(5):
@@ -105,8 +166,12 @@ class ClusterTests:
             timeout=60,
         )
         self.assertEqual(created.status_code, 201, created.text)
+        form_url = self.eguichet_form()
+        for number in range(5):
+            self.assertEqual(self.submit(form_url, number).status_code, 201)
         before = self.snapshot()
-        self.assertEqual(before[1], hashlib.sha256(leaflet).hexdigest())
+        self.assertGreaterEqual(before[1], 5)
+        self.assertEqual(before[2], hashlib.sha256(leaflet).hexdigest())
         backup = self.backup_and_wipe()
         backup.restore()
         self.restart_after_restore()
@@ -128,43 +193,40 @@ class ClusterTests:
         health = requests.get(f"{self.cluster.url}/@@health", timeout=10)
         self.assertEqual((health.status_code, health.text), (200, "ok\n"))
 
-    def test_killed_instance_loses_no_acknowledged_write(self):
-        """Writes through the balancer while one instance dies and comes back."""
-        created, lock = [], threading.Lock()
+    def test_killed_instance_loses_no_acknowledged_submission(self):
+        """Submissions through the balancer while one instance dies and returns."""
+        form_url = self.eguichet_form()
+        acknowledged, lock = [], threading.Lock()
 
-        def write(number: int) -> None:
+        def submit(number: int) -> None:
             try:
-                response = self.create_page(
-                    f"{self.cluster.url}/demo", f"Avis {number}"
-                )
+                response = self.submit(form_url, number)
             except requests.ConnectionError:
                 return  # in flight on the killed instance: never acknowledged
             if response.status_code == 201:
                 with lock:
-                    created.append(response.json()["id"])
+                    acknowledged.append(response.json()["@id"])
 
         with ThreadPoolExecutor(max_workers=4) as pool:
-            futures = [pool.submit(write, number) for number in range(60)]
+            futures = [pool.submit(submit, number) for number in range(60)]
             futures[15].result()
             self.cluster.instances[1].kill()
             for future in futures:
                 future.result()
-        self.assertGreaterEqual(len(created), 50)
-        # The survivor answers alone; every acknowledged page exists.
-        for page_id in created:
+        self.assertGreaterEqual(len(acknowledged), 50)
+        # The survivor answers alone; every acknowledged case exists.
+        for case_url in acknowledged:
             response = self.session.get(
-                f"{self.cluster.url}/demo/++api++/{page_id}", timeout=60
+                case_url.replace("/demo/", "/demo/++api++/"), timeout=60
             )
-            self.assertEqual(response.status_code, 200, page_id)
+            self.assertEqual(response.status_code, 200, case_url)
         # The restarted instance rejoins and sees all of them.
         self.cluster.start_instance(1)
-        listing = self.session.get(
-            f"{self.instance_url(1)}/++api++/@search",
-            params={"portal_type": "Document", "b_size": 1000},
-            timeout=60,
-        )
-        found = {item["@id"].rsplit("/", 1)[-1] for item in listing.json()["items"]}
-        self.assertLessEqual(set(created), found)
+        direct = f"http://127.0.0.1:{self.cluster.instance_ports[1]}"
+        for case_url in acknowledged[-5:]:
+            path = case_url.split("/demo/", 1)[1]
+            response = self.session.get(f"{direct}/demo/++api++/{path}", timeout=60)
+            self.assertEqual(response.status_code, 200, case_url)
 
 
 class TestRelStorageCluster(ClusterTests, unittest.TestCase):
