@@ -75,7 +75,7 @@ class TestFleet(unittest.TestCase):
         self.assertEqual(listed["eupen"]["titre"], "Gemeinde Eupen")
         self.assertEqual(listed["eupen"]["langues"], ["de", "fr"])
         self.assertEqual(listed["eupen"]["commune"], f"Eupen ({EUPEN})")
-        self.assertEqual(listed["eupen"]["versions"]["imio.commune"], "1000")
+        self.assertEqual(listed["eupen"]["versions"]["imio.commune"], "1001")
         self.assertFalse(
             any(row["mises à niveau en attente"] for row in listed.values())
         )

@@ -1,0 +1,68 @@
+"""Upgrading a site built with an older commune profile."""
+
+from imio.commune.cli.sites import pending_upgrades
+from imio.commune.cli.sites import profile_versions
+from imio.commune.cli.upgrade import upgrade_site
+from imio.commune.testing import COMMUNE_SITE_ID
+from imio.commune.testing import IMIO_COMMUNE_INTEGRATION_TESTING
+from plone import api
+from zope.component.hooks import setSite
+
+import unittest
+
+
+PROFILE = "imio.commune:default"
+REST = "plone.restapi: Use REST API"
+ETAGS = "plone.app.caching.weakCaching.plone.content.itemView.etags"
+
+
+def rest_roles(site) -> set[str]:
+    return {role["name"] for role in site.rolesOfPermission(REST) if role["selected"]}
+
+
+class TestUpgradeTo1001(unittest.TestCase):
+    layer = IMIO_COMMUNE_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.site = self.layer["app"][COMMUNE_SITE_ID]
+        setSite(self.site)
+        self.fresh = {
+            "roles": rest_roles(self.site),
+            "etags": api.portal.get_registry_record(ETAGS),
+        }
+        # The site as profile 1000 left it.
+        self.site.manage_permission(REST, ["Anonymous"], acquire=True)
+        api.portal.set_registry_record(
+            ETAGS, tuple(tag for tag in self.fresh["etags"] if tag != "imio.alerts")
+        )
+        self.site["portal_setup"].setLastVersionForProfile(PROFILE, "1000")
+
+    def test_upgrade_brings_the_site_level_with_a_fresh_one(self):
+        self.assertEqual(pending_upgrades(self.site), [PROFILE])
+        self.assertEqual(upgrade_site(self.site), f"mis à niveau : {PROFILE}")
+        self.assertEqual(rest_roles(self.site), self.fresh["roles"])
+        self.assertNotIn("Anonymous", rest_roles(self.site))
+        self.assertEqual(api.portal.get_registry_record(ETAGS), self.fresh["etags"])
+        self.assertEqual(profile_versions(self.site)["imio.commune"], "1001")
+        self.assertEqual(pending_upgrades(self.site), [])
+        self.assertEqual(upgrade_site(self.site), "à jour")
+
+
+class TestSiteProfilePage(unittest.TestCase):
+    layer = IMIO_COMMUNE_INTEGRATION_TESTING
+
+    def test_answers_and_versions_shown_to_site_managers(self):
+        site = self.layer["app"][COMMUNE_SITE_ID]
+        setSite(site)
+        request = self.layer["request"]
+        request.set("LANGUAGE", "fr")
+        with api.env.adopt_roles(["Manager"]):
+            page = site.restrictedTraverse("@@site-profile")()
+        self.assertIn("<code>refnis</code>", page)
+        self.assertIn("92054", page)
+        self.assertIn("<code>imio.commune:default</code>", page)
+        self.assertIn("1001", page)
+        controlpanel = api.portal.get_tool("portal_controlpanel")
+        self.assertIn(
+            "imio-site-profile", [action.id for action in controlpanel.listActions()]
+        )

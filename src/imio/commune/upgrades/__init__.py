@@ -1,0 +1,1 @@
+"""Upgrade steps of the commune policy profile, one sub-package per version."""

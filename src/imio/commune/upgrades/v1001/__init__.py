@@ -1,0 +1,1 @@
+"""1001: REST API closed to anonymous users, alerts in ETags, site profile page."""
