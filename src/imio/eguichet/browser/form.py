@@ -5,6 +5,7 @@ from collective.easyform.browser.view import EasyFormForm
 from collective.easyform.browser.view import EasyFormFormWrapper
 from DateTime import DateTime
 from imio.eguichet.actions import submitted_case
+from imio.eguichet.browser.follow import follow_url
 from plone import api
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
@@ -32,10 +33,10 @@ class EguichetForm(EasyFormForm):
         return api.portal.get_localized_time(DateTime(self.case.due_date.isoformat()))
 
     def case_url(self):
-        """The case's page, when the applicant may see it (logged in)."""
+        """The case's page for a logged-in applicant, else the follow-up page."""
         if getSecurityManager().checkPermission("View", self.case):
             return self.case.absolute_url()
-        return None
+        return follow_url(self.case)
 
 
 class EguichetFormView(EasyFormFormWrapper):

@@ -1,6 +1,7 @@
 """Agents of the case's service move it; the applicant is told by e-mail."""
 
 from collective.easyform.api import get_schema
+from imio.eguichet.browser.follow import follow_url
 from imio.eguichet.cases import create_case
 from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.testing import add_form
@@ -184,7 +185,8 @@ class TestNotifications(WorkflowTestCase):
         body = message.get_content()
         self.assertIn(f"sous la référence {reference}", body)
         self.assertIn(f"Votre code d'accès est {code}.", body)
-        self.assertIn(case.absolute_url(), body)
+        self.assertIn(follow_url(case), body)
+        self.assertNotIn(code, follow_url(case))
 
     def test_each_visible_step_is_mailed_in_french(self):
         self.move("agent", "receive")
@@ -203,7 +205,7 @@ class TestNotifications(WorkflowTestCase):
         self.assertIn("Bonjour Marie Dupont,", body)
         self.assertIn("Message du service : Joignez <b>une copie</b> du bail.", body)
         self.assertEqual(self.inbox[-1].get_content_type(), "text/plain")
-        self.assertIn(self.case.absolute_url(), body)
+        self.assertIn(follow_url(self.case), body)
 
     def test_internal_steps_are_not_mailed(self):
         self.move("agent", "receive")

@@ -3,6 +3,7 @@
 from email.message import EmailMessage
 from email.utils import formataddr
 from imio.eguichet import _
+from imio.eguichet.browser.follow import follow_url
 from imio.eguichet.workflow import NOTIFIED_TRANSITIONS
 from plone import api
 from zope.i18n import translate
@@ -49,8 +50,13 @@ def _mapping(case):
     return {
         "reference": case.formatted_reference(),
         "form": case.form_title,
-        "url": case.absolute_url(),
+        "url": case_link(case),
     }
+
+
+def case_link(case) -> str:
+    """The case's page for a logged-in applicant, else the follow-up page."""
+    return case.absolute_url() if case.applicant_id else follow_url(case)
 
 
 def _send(case, subject, paragraphs, mapping):

@@ -1,9 +1,7 @@
 """The page of a case: what was asked, by whom, and where it stands."""
 
 from AccessControl import getSecurityManager
-from DateTime import DateTime
-from imio.eguichet.workflow import WORKFLOW_ID
-from plone import api
+from imio.eguichet.content.case import public
 from Products.Five.browser import BrowserView
 
 
@@ -14,9 +12,7 @@ class CaseView(BrowserView):
         return self.context.formatted_reference()
 
     def state_title(self):
-        return api.portal.get_tool("portal_workflow").getTitleForStateOnType(
-            api.content.get_state(self.context), self.context.portal_type
-        )
+        return public.state_title(self.context)
 
     def answers(self):
         """Label and value of each submitted field, in the form's order."""
@@ -33,33 +29,18 @@ class CaseView(BrowserView):
         ]
 
     def due_date(self):
-        if self.context.due_date is None:
-            return None
-        return _local(DateTime(self.context.due_date.isoformat()))
+        return public.due_date(self.context)
 
     def history(self):
-        """Each step of the workflow, oldest first, with its comment."""
-        workflow = api.portal.get_tool("portal_workflow")
-        entries = self.context.workflow_history.get(WORKFLOW_ID, ())
-        return [
-            {
-                "state": workflow.getTitleForStateOnType(
-                    entry["review_state"], self.context.portal_type
-                ),
-                "time": _local(entry["time"], long_format=True),
-                "comments": entry.get("comments") or "",
-            }
-            for entry in entries
-        ]
+        return public.history(self.context)
+
+    def messages(self):
+        return public.messages(self.context)
 
     def can_view_internal_notes(self):
         return getSecurityManager().checkPermission(
             "imio.eguichet: View Internal Notes", self.context
         )
-
-
-def _local(value, long_format=False):
-    return api.portal.get_localized_time(value, long_format=long_format)
 
 
 def _text(value):

@@ -1,0 +1,97 @@
+"""``@@suivi``: an anonymous applicant follows a case with its access code."""
+
+from imio.eguichet import _
+from imio.eguichet.content.case import public
+from imio.eguichet.content.case.content import ICase
+from imio.eguichet.content.case_folder.content import get_cases_folder
+from imio.eguichet.ratelimit import AttemptLimiter
+from imio.eguichet.reference import normalize_reference
+from plone import api
+from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from zope.component import getMultiAdapter
+
+
+FOLLOW_VIEW = "suivi"
+ATTEMPTS = 10
+WINDOW_MINUTES = 15
+
+# Per process, in memory: see imio.eguichet.ratelimit.
+FOLLOW_ATTEMPTS = AttemptLimiter(ATTEMPTS, WINDOW_MINUTES * 60)
+
+# One message for an unknown reference and for a wrong code: the answer must
+# not tell whether a reference exists.
+NO_MATCH = _(
+    "No request matches this reference and access code. Please check both in "
+    "the confirmation e-mail."
+)
+TOO_MANY_ATTEMPTS = _(
+    "Too many attempts from your connection. Please try again in ${minutes} minutes.",
+    mapping={"minutes": WINDOW_MINUTES},
+)
+EXPIRED = _("The page has expired. Please send the form again.")
+
+
+def follow_url(case) -> str:
+    """The follow-up page with the case's reference filled in, never its code."""
+    portal_url = api.portal.get().absolute_url()
+    return f"{portal_url}/@@{FOLLOW_VIEW}?reference={case.formatted_reference()}"
+
+
+def find_case(portal, reference: str, code: str):
+    """The case with this reference and access code, or None."""
+    folder = get_cases_folder(portal)
+    reference = normalize_reference(reference)
+    case = folder._getOb(reference, None) if folder and reference else None
+    if case is None or not ICase.providedBy(case):
+        return None
+    return case if case.check_access_code(code) else None
+
+
+class FollowView(BrowserView):
+    """Reference and access code in, status, history and messages out."""
+
+    template = ViewPageTemplateFile("templates/follow.pt")
+    case = None
+    error = None
+
+    def __call__(self):
+        self.request.response.setHeader("Cache-Control", "private, no-store")
+        if self.request.method == "POST":
+            self.look_up()
+        return self.template()
+
+    def look_up(self):
+        authenticator = getMultiAdapter(
+            (self.context, self.request), name="authenticator"
+        )
+        if not authenticator.verify():
+            self.error = EXPIRED
+            return
+        if not FOLLOW_ATTEMPTS.allow(self.request.getClientAddr()):
+            self.request.response.setStatus(429)
+            self.request.response.setHeader("Retry-After", str(WINDOW_MINUTES * 60))
+            self.error = TOO_MANY_ATTEMPTS
+            return
+        self.case = find_case(
+            api.portal.get(),
+            self.request.form.get("reference", ""),
+            self.request.form.get("access_code", ""),
+        )
+        if self.case is None:
+            self.error = NO_MATCH
+
+    def typed_reference(self) -> str:
+        return str(self.request.form.get("reference", ""))[:40]
+
+    def details(self) -> dict:
+        """What the applicant reads of the case: plain strings only."""
+        case = self.case
+        return {
+            "reference": case.formatted_reference(),
+            "form_title": case.form_title,
+            "state": public.state_title(case),
+            "due_date": public.due_date(case),
+            "history": public.history(case),
+            "messages": public.messages(case),
+        }
