@@ -14,6 +14,7 @@ import unittest
 
 
 THEME_BUNDLE = "plone.bundles/imio-website"
+PROFILE = "imio.website:default"
 
 
 class TestInstall(unittest.TestCase):
@@ -35,6 +36,44 @@ class TestInstall(unittest.TestCase):
         self.assertIsNone(
             api.portal.get_registry_record(f"{THEME_BUNDLE}.enabled", default=None)
         )
+
+    def test_uninstall_gives_the_site_root_its_plone_view_back(self):
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        self.installer.uninstall_product("imio.website")
+        site_type = self.portal.portal_types["Plone Site"]
+        self.assertEqual(site_type.default_view, "document_view")
+        self.assertNotIn("commune-home", site_type.view_methods)
+        self.assertIn("listing_view", site_type.view_methods)
+        self.assertNotIn("featured", self.portal.portal_catalog.indexes())
+
+
+class TestUpgradeTo1001(unittest.TestCase):
+    layer = IMIO_WEBSITE_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        # The site as profile 1000 left it.
+        site_type = self.portal.portal_types["Plone Site"]
+        site_type.default_view = "document_view"
+        site_type.view_methods = tuple(
+            name for name in site_type.view_methods if name != "commune-home"
+        )
+        self.portal.portal_catalog.delIndex("featured")
+        self.setup = self.portal.portal_setup
+        self.setup.setLastVersionForProfile(PROFILE, "1000")
+
+    def test_upgrade_shows_the_home_page_and_indexes_featured_procedures(self):
+        self.assertEqual(self.portal.getLayout(), "document_view")
+        self.setup.upgradeProfile(PROFILE)
+        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1001",))
+        self.assertEqual(self.portal.getLayout(), "commune-home")
+        self.assertIn("featured", self.portal.portal_catalog.indexes())
+        procedure = api.content.create(
+            self.portal, "Procedure", title="Passeport", featured=True
+        )
+        found = api.content.find(portal_type="Procedure", featured=True)
+        self.assertEqual([brain.UID for brain in found], [procedure.UID()])
 
 
 class TestTheme(unittest.TestCase):

@@ -35,6 +35,12 @@ SECTIONS = (
 class IProcedure(model.Schema):
     """An administrative procedure of the commune."""
 
+    featured = schema.Bool(
+        title=_("Show on the home page"),
+        description=_("Among the most asked procedures, listed on the home page."),
+        required=False,
+        default=False,
+    )
     what_you_get = RichText(title=_("What you get"), required=False)
     who_may_ask = RichText(title=_("Who may ask"), required=False)
     how_to_proceed = RichText(title=_("How to proceed"), required=False)

@@ -9,6 +9,14 @@ def link(item) -> dict:
     return {"title": item.Title(), "url": item.absolute_url()}
 
 
+def phone_links(phones) -> list[dict]:
+    """Phone numbers as written, with a tel: link without spaces."""
+    return [
+        {"label": phone, "href": "tel:" + "".join(phone.split())}
+        for phone in phones or []
+    ]
+
+
 class ServiceView(BrowserView):
     """Address, contacts, hours, people and the procedures the service handles."""
 
@@ -16,10 +24,7 @@ class ServiceView(BrowserView):
         return address_lines(self.context)
 
     def phones(self) -> list[dict]:
-        return [
-            {"label": phone, "href": "tel:" + "".join(phone.split())}
-            for phone in self.context.phones or []
-        ]
+        return phone_links(self.context.phones)
 
     def emails(self) -> list[str]:
         return list(self.context.emails or [])

@@ -1,0 +1,1 @@
+"""Upgrade steps of imio.website, one sub-package per profile version."""

@@ -1,0 +1,1 @@
+"""1001: the commune home page as the site's view; procedures shown on it."""
