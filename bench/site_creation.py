@@ -19,6 +19,7 @@ from imio.commune.cluster.processes import PROJECT
 from pathlib import Path
 
 import argparse
+import logging
 import os
 import shutil
 import statistics
@@ -41,6 +42,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
     var = Path(tempfile.mkdtemp(prefix="imio-bench-sites-"))
     os.environ.update(instance_environment(var, "filestorage"))
     try:
