@@ -103,7 +103,12 @@ test: install system-packages ## Run every test with coverage; last line: N pass
 bench: install system-packages ## Benchmarks, printed as ratios against a baseline measured in the same run
 	@command -v wrk > /dev/null || \
 		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
+	$(BIN)/python bench/site_creation.py
 	$(BIN)/python bench/scaleout.py
+
+.PHONY: bench-fleet
+bench-fleet: install ## Deploy all 261 Walloon communes into one FileStorage (long)
+	$(BIN)/python bench/fleet.py
 
 .PHONY: lint
 lint: $(INSTALLED) ## Check code style (ruff, zpretty)

@@ -60,7 +60,10 @@ def filestorage_baseline(work: Path, seconds: int, connections: int) -> float:
     var = work / "filestorage"
     env = instance_environment(var, "filestorage")
     subprocess.run(
-        [str(BIN / "imio-commune"), "deploy", str(DEMO)], env=env, check=True
+        [str(BIN / "imio-commune"), "--json", "deploy", str(DEMO)],
+        env=env,
+        check=True,
+        capture_output=True,
     )
     port = free_port()
     instance = ManagedProcess(
