@@ -2,6 +2,7 @@
 
 from AccessControl import getSecurityManager
 from imio.eguichet.content.case import public
+from plone import api
 from Products.Five.browser import BrowserView
 
 
@@ -36,6 +37,14 @@ class CaseView(BrowserView):
 
     def messages(self):
         return public.messages(self.context)
+
+    def can_answer(self):
+        """Whether the applicant is asked for information and may answer."""
+        return api.content.get_state(self.context) == "awaiting_info" and (
+            getSecurityManager().checkPermission(
+                "imio.eguichet: Answer Case", self.context
+            )
+        )
 
     def can_view_internal_notes(self):
         return getSecurityManager().checkPermission(

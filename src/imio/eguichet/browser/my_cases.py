@@ -1,0 +1,44 @@
+"""``@@mes-demarches``: a logged-in citizen's own cases."""
+
+from AccessControl import Unauthorized
+from imio.eguichet.reference import format_reference
+from plone import api
+from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+
+
+class MyCasesView(BrowserView):
+    """The cases whose applicant is the current user, newest first."""
+
+    template = ViewPageTemplateFile("templates/my_cases.pt")
+
+    def __call__(self):
+        if api.user.is_anonymous():
+            # Plone answers with its login form, then comes back here.
+            raise Unauthorized("Log in to see your requests.")
+        self.request.response.setHeader("Cache-Control", "private, no-store")
+        return self.template()
+
+    def cases(self) -> list[dict]:
+        # A search with the user's permissions: a case is listed only when
+        # its applicant may also open it.
+        brains = api.portal.get_tool("portal_catalog")(
+            portal_type="Case",
+            case_applicant=api.user.get_current().getId(),
+            sort_on="created",
+            sort_order="reverse",
+        )
+        workflow = api.portal.get_tool("portal_workflow")
+        return [
+            {
+                "url": brain.getURL(),
+                "reference": format_reference(brain.case_reference),
+                "form_title": brain.case_form_title,
+                "state": brain.review_state,
+                "state_title": workflow.getTitleForStateOnType(
+                    brain.review_state, "Case"
+                ),
+                "created": api.portal.get_localized_time(brain.created),
+            }
+            for brain in brains
+        ]
