@@ -36,3 +36,9 @@ def read_in(language: str, request) -> None:
     """Translate for `language`, as if the browser asked for it."""
     request.environ["HTTP_ACCEPT_LANGUAGE"] = language
     request["LANGUAGE"] = language
+
+
+def fresh(fields: dict) -> dict:
+    """Copies of rich text values: an object stored in one test database cannot
+    be stored in another."""
+    return {name: html(value.raw) for name, value in fields.items()}

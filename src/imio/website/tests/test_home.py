@@ -9,6 +9,7 @@ from imio.website.opening_hours import TIMEZONE
 from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
 from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
 from imio.website.tests.helpers import browser
+from imio.website.tests.helpers import fresh
 from imio.website.tests.helpers import read_in
 from imio.website.tests.test_procedure import COMPLETE
 from imio.website.tests.test_service import at
@@ -211,7 +212,7 @@ class TestHomePageOverHttp(unittest.TestCase):
             api.content.transition(portal[folder_id], "publish")
         api.content.transition(portal["services"]["administration"], "publish")
         shown = api.content.create(
-            portal, "Procedure", title="Passeport", featured=True, **COMPLETE
+            portal, "Procedure", title="Passeport", featured=True, **fresh(COMPLETE)
         )
         api.content.transition(shown, "publish")
         api.content.create(portal, "Procedure", title="Brouillon", featured=True)

@@ -15,6 +15,8 @@ import unittest
 
 THEME_BUNDLE = "plone.bundles/imio-website"
 PROFILE = "imio.website:default"
+AUDIENCES = "collective.taxonomy.generated.audience"
+TAGGED_PLONE_TYPES = ("Document", "News Item", "Event")
 
 
 class TestInstall(unittest.TestCase):
@@ -45,28 +47,44 @@ class TestInstall(unittest.TestCase):
         self.assertNotIn("commune-home", site_type.view_methods)
         self.assertIn("listing_view", site_type.view_methods)
         self.assertNotIn("featured", self.portal.portal_catalog.indexes())
+        for portal_type in TAGGED_PLONE_TYPES:
+            behaviors = self.portal.portal_types[portal_type].behaviors
+            self.assertNotIn(AUDIENCES, behaviors)
+            self.assertIn("plone.richtext", behaviors)
 
 
-class TestUpgradeTo1001(unittest.TestCase):
+class TestUpgrades(unittest.TestCase):
     layer = IMIO_WEBSITE_INTEGRATION_TESTING
 
     def setUp(self):
         self.portal = self.layer["portal"]
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        # The site as profile 1000 left it.
+        self.setup = self.portal.portal_setup
+
+    def as_in_1000(self):
+        """The site as profile 1000 left it."""
+        self.as_in_1001()
         site_type = self.portal.portal_types["Plone Site"]
         site_type.default_view = "document_view"
         site_type.view_methods = tuple(
             name for name in site_type.view_methods if name != "commune-home"
         )
         self.portal.portal_catalog.delIndex("featured")
-        self.setup = self.portal.portal_setup
         self.setup.setLastVersionForProfile(PROFILE, "1000")
 
-    def test_upgrade_shows_the_home_page_and_indexes_featured_procedures(self):
+    def as_in_1001(self):
+        for portal_type in TAGGED_PLONE_TYPES:
+            fti = self.portal.portal_types[portal_type]
+            fti.behaviors = tuple(
+                name for name in fti.behaviors if "collective.taxonomy" not in name
+            )
+        self.setup.setLastVersionForProfile(PROFILE, "1001")
+
+    def test_1001_shows_the_home_page_and_indexes_featured_procedures(self):
+        self.as_in_1000()
         self.assertEqual(self.portal.getLayout(), "document_view")
         self.setup.upgradeProfile(PROFILE)
-        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1001",))
+        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1002",))
         self.assertEqual(self.portal.getLayout(), "commune-home")
         self.assertIn("featured", self.portal.portal_catalog.indexes())
         procedure = api.content.create(
@@ -74,6 +92,15 @@ class TestUpgradeTo1001(unittest.TestCase):
         )
         found = api.content.find(portal_type="Procedure", featured=True)
         self.assertEqual([brain.UID for brain in found], [procedure.UID()])
+
+    def test_1002_tags_pages_news_and_events(self):
+        self.as_in_1001()
+        self.setup.upgradeProfile(PROFILE)
+        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1002",))
+        for portal_type in TAGGED_PLONE_TYPES:
+            behaviors = self.portal.portal_types[portal_type].behaviors
+            self.assertIn(AUDIENCES, behaviors)
+            self.assertIn("plone.richtext", behaviors)
 
 
 class TestTheme(unittest.TestCase):
