@@ -31,7 +31,15 @@ DEMO = PROJECT / "profiles" / "demo.yaml"
 def wrk(url: str, seconds: int, connections: int) -> float:
     """Requests per second that wrk reaches on url."""
     result = subprocess.run(
-        ["wrk", f"-t{min(connections, 4)}", f"-c{connections}", f"-d{seconds}s", url],
+        [
+            "wrk",
+            f"-t{min(connections, 4)}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "30s",
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -39,7 +47,17 @@ def wrk(url: str, seconds: int, connections: int) -> float:
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
     if errors:
         raise RuntimeError(f"{errors.group(1)} erreurs pendant la mesure de {url}")
+    if "Socket errors" in result.stdout:
+        raise RuntimeError(f"erreurs de connexion pendant la mesure de {url}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
+
+
+def warm_up(url: str) -> None:
+    """Fill the instances' caches as a first visitor would, one at a time."""
+    import requests
+
+    for _ in range(20):
+        requests.get(url, timeout=60)
 
 
 def cache_hit_rates(url: str, requests_count: int = 200) -> tuple[float, float]:
@@ -81,7 +99,7 @@ def filestorage_baseline(work: Path, seconds: int, connections: int) -> float:
     url = f"http://127.0.0.1:{port}/demo"
     try:
         instance.wait_until(lambda: http_status(url) == 200)
-        wrk(url, 3, connections)  # warm the caches
+        warm_up(url)
         return wrk(url, seconds, connections)
     finally:
         instance.stop()
@@ -96,7 +114,7 @@ def relstorage_cluster(work: Path, instances: int, seconds: int, connections: in
     ).start(DEMO)
     url = f"http://127.0.0.1:{cluster.port}/demo"
     try:
-        wrk(url, 3, connections)
+        warm_up(url)
         rate = wrk(url, seconds, connections)
         hit_rates = cache_hit_rates(url) if instances == 1 else None
         return rate, hit_rates
