@@ -26,3 +26,25 @@ class TestInstall(unittest.TestCase):
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
         self.installer.uninstall_product("imio.eguichet")
         self.assertNotIn(IImioEguichetLayer, browserlayer.registered_layers())
+
+
+class TestUpgrades(unittest.TestCase):
+    layer = IMIO_EGUICHET_INTEGRATION_TESTING
+
+    def test_1001_gives_agents_the_dashboard_and_export(self):
+        portal = self.layer["portal"]
+        setup = portal.portal_setup
+        for permission in ("Access Dashboard", "Export Cases"):
+            portal.manage_permission(f"imio.eguichet: {permission}", [], acquire=True)
+        setup.setLastVersionForProfile("imio.eguichet:default", "1000")
+        setup.upgradeProfile("imio.eguichet:default")
+        self.assertEqual(
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1001",)
+        )
+        for permission in ("Access Dashboard", "Export Cases"):
+            roles = [
+                role["name"]
+                for role in portal.rolesOfPermission(f"imio.eguichet: {permission}")
+                if role["selected"]
+            ]
+            self.assertIn("EguichetAgent", roles)

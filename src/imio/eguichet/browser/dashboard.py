@@ -1,0 +1,187 @@
+"""``@@demandes-dashboard``: the agents' list of cases, with filters.
+
+Everything shown comes from the catalog's metadata, and every search is made
+with the agent's permissions: an agent sees the cases of their services only.
+"""
+
+from DateTime import DateTime
+from imio.eguichet import _
+from imio.eguichet.cases import site_now
+from imio.eguichet.reference import format_reference
+from imio.eguichet.reference import normalize_reference
+from plone import api
+from plone.batching import Batch
+from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from urllib.parse import urlencode
+from zope.component import getUtility
+from zope.schema.interfaces import IVocabularyFactory
+
+
+STATES = (
+    "submitted",
+    "received",
+    "in_progress",
+    "awaiting_info",
+    "accepted",
+    "refused",
+    "closed",
+    "withdrawn",
+)
+# States in which a case still waits for the service: only these are overdue.
+OPEN_STATES = ("submitted", "received", "in_progress", "awaiting_info")
+FILTERS = ("form", "state", "service", "assignee", "overdue", "reference", "sort")
+SORTS = {"due": ("case_due_date", "ascending"), "created": ("created", "reverse")}
+PAGE_SIZE = 25
+
+
+def read_filters(request) -> dict:
+    """The dashboard's filters from the request, as plain strings."""
+    filters = {name: str(request.form.get(name) or "").strip() for name in FILTERS}
+    filters["sort"] = (
+        request.form.get("sort") if request.form.get("sort") in SORTS else "due"
+    )
+    return filters
+
+
+def case_query(filters: dict, with_state=True) -> dict:
+    """The catalog query of the cases matching ``filters``."""
+    sort_on, sort_order = SORTS[filters.get("sort") or "due"]
+    query = {"portal_type": "Case", "sort_on": sort_on, "sort_order": sort_order}
+    for index, name in (
+        ("case_form", "form"),
+        ("case_service", "service"),
+        ("case_assignee", "assignee"),
+    ):
+        if filters.get(name):
+            query[index] = filters[name]
+    if filters.get("reference"):
+        # An impossible reference matches nothing, never everything.
+        query["case_reference"] = normalize_reference(filters["reference"]) or "-"
+    states = list(STATES)
+    if with_state and filters.get("state"):
+        states = [filters["state"]]
+    if filters.get("overdue"):
+        states = [state for state in states if state in OPEN_STATES]
+        query["case_due_date"] = {"query": today() - 1, "range": "max"}
+    query["review_state"] = states or ["-"]
+    return query
+
+
+def today() -> DateTime:
+    return DateTime(site_now().date().isoformat())
+
+
+def search(query: dict):
+    """Catalog results with the current user's permissions."""
+    return api.portal.get_tool("portal_catalog").searchResults(**query)
+
+
+def state_title(state: str) -> str:
+    return api.portal.get_tool("portal_workflow").getTitleForStateOnType(state, "Case")
+
+
+def row(brain) -> dict:
+    """What the dashboard and the export show of one case."""
+    due = brain.case_due_date
+    return {
+        "url": brain.getURL(),
+        "reference": format_reference(brain.case_reference or ""),
+        "form_title": brain.case_form_title or "",
+        "applicant": brain.case_applicant_name or "",
+        "state": brain.review_state,
+        "state_title": state_title(brain.review_state),
+        "service": brain.case_service or "",
+        "assignee": brain.case_assignee or "",
+        "created": brain.created,
+        "due_date": due or None,
+    }
+
+
+class DashboardView(BrowserView):
+    """Filters, counts per state, and one page of cases."""
+
+    template = ViewPageTemplateFile("templates/dashboard.pt")
+
+    def __call__(self):
+        self.request.response.setHeader("Cache-Control", "private, no-store")
+        self.filters = read_filters(self.request)
+        return self.template()
+
+    def batch(self):
+        brains = search(case_query(self.filters))
+        page = int(self.request.form.get("b_start", 0) or 0)
+        return Batch(brains, PAGE_SIZE, start=max(page, 0))
+
+    def rows(self, batch):
+        start_of_today = today()
+        rows = [row(brain) for brain in batch]
+        for item in rows:
+            due = item["due_date"]
+            late = due is not None and due < start_of_today
+            item["overdue"] = late and item["state"] in OPEN_STATES
+            item["created"] = api.portal.get_localized_time(item["created"])
+            item["due_date"] = due and api.portal.get_localized_time(due)
+        return rows
+
+    def counts(self) -> list[dict]:
+        """How many of the filtered cases are in each state."""
+        query = case_query(self.filters, with_state=False)
+        counts = []
+        for state in STATES:
+            if state not in query["review_state"]:
+                continue
+            number = len(search({**query, "review_state": state}))
+            counts.append({
+                "state": state,
+                "title": state_title(state),
+                "count": number,
+                "url": self.url_with(state=state, b_start=""),
+            })
+        return counts
+
+    def url_with(self, **changes) -> str:
+        """The dashboard's address with its filters, some of them changed."""
+        params = {**self.filters, **changes}
+        params = {key: value for key, value in params.items() if value}
+        return f"{self.context.absolute_url()}/@@demandes-dashboard?{urlencode(params)}"
+
+    def export_url(self) -> str | None:
+        if not api.user.has_permission("imio.eguichet: Export Cases", obj=self.context):
+            return None
+        params = {key: value for key, value in self.filters.items() if value}
+        return f"{self.context.absolute_url()}/@@demandes-export?{urlencode(params)}"
+
+    def forms(self):
+        factory = getUtility(IVocabularyFactory, "imio.eguichet.Forms")
+        return [
+            {"value": term.token, "title": term.title} for term in factory(self.context)
+        ]
+
+    def states(self):
+        return [{"value": state, "title": state_title(state)} for state in STATES]
+
+    def services(self):
+        return self._unique("case_service", group=True)
+
+    def assignees(self):
+        return self._unique("case_assignee", group=False)
+
+    def _unique(self, index, group):
+        values = api.portal.get_tool("portal_catalog").uniqueValuesFor(index)
+        options = []
+        for value in sorted(values):
+            principal = (
+                api.group.get(groupname=value) if group else api.user.get(userid=value)
+            )
+            title = principal and principal.getProperty(
+                "title" if group else "fullname"
+            )
+            options.append({"value": value, "title": title or value})
+        return options
+
+    def sort_options(self):
+        return [
+            {"value": "due", "title": _("Due date")},
+            {"value": "created", "title": _("Newest first")},
+        ]

@@ -1,0 +1,1 @@
+"""Upgrade steps of imio.eguichet:default, one sub-package per version."""
