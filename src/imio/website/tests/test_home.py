@@ -168,6 +168,7 @@ class TestHomePage(unittest.TestCase):
         today = datetime.now(TIMEZONE)
         self.assertIn(f'<time datetime="{today:%Y-%m-%d}">{today:%d/%m/%Y}<', block)
         self.assertIn('/plone/actualites">Toutes les actualités', block)
+        self.assertIn('/plone/actualites/rss.xml">Flux des actualités (RSS)', block)
 
     def test_upcoming_events_by_next_occurrence(self):
         build_commune(self.portal)
@@ -189,6 +190,7 @@ class TestHomePage(unittest.TestCase):
         self.assertIn(f'<time datetime="{market:%Y-%m-%d}">', block)
         self.assertIn(", Salle", block)
         self.assertIn('href="http://nohost/plone/agenda">Tout l\'agenda', block)
+        self.assertIn('href="http://nohost/plone/@@ics_view">Ajouter', block)
 
     def test_next_sitting(self):
         build_commune(self.portal)

@@ -17,6 +17,7 @@ THEME_BUNDLE = "plone.bundles/imio-website"
 PROFILE = "imio.website:default"
 AUDIENCES = "collective.taxonomy.generated.audience"
 TAGGED_PLONE_TYPES = ("Document", "News Item", "Event")
+FEEDS = "plone.base.interfaces.syndication.ISiteSyndicationSettings.default_enabled"
 
 
 class TestInstall(unittest.TestCase):
@@ -47,6 +48,7 @@ class TestInstall(unittest.TestCase):
         self.assertNotIn("commune-home", site_type.view_methods)
         self.assertIn("listing_view", site_type.view_methods)
         self.assertNotIn("featured", self.portal.portal_catalog.indexes())
+        self.assertFalse(api.portal.get_registry_record(FEEDS))
         for portal_type in TAGGED_PLONE_TYPES:
             behaviors = self.portal.portal_types[portal_type].behaviors
             self.assertNotIn(AUDIENCES, behaviors)
@@ -72,7 +74,12 @@ class TestUpgrades(unittest.TestCase):
         self.portal.portal_catalog.delIndex("featured")
         self.setup.setLastVersionForProfile(PROFILE, "1000")
 
+    def as_in_1002(self):
+        api.portal.set_registry_record(FEEDS, False)
+        self.setup.setLastVersionForProfile(PROFILE, "1002")
+
     def as_in_1001(self):
+        self.as_in_1002()
         for portal_type in TAGGED_PLONE_TYPES:
             fti = self.portal.portal_types[portal_type]
             fti.behaviors = tuple(
@@ -84,7 +91,7 @@ class TestUpgrades(unittest.TestCase):
         self.as_in_1000()
         self.assertEqual(self.portal.getLayout(), "document_view")
         self.setup.upgradeProfile(PROFILE)
-        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1002",))
+        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1003",))
         self.assertEqual(self.portal.getLayout(), "commune-home")
         self.assertIn("featured", self.portal.portal_catalog.indexes())
         procedure = api.content.create(
@@ -96,11 +103,17 @@ class TestUpgrades(unittest.TestCase):
     def test_1002_tags_pages_news_and_events(self):
         self.as_in_1001()
         self.setup.upgradeProfile(PROFILE)
-        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1002",))
+        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1003",))
         for portal_type in TAGGED_PLONE_TYPES:
             behaviors = self.portal.portal_types[portal_type].behaviors
             self.assertIn(AUDIENCES, behaviors)
             self.assertIn("plone.richtext", behaviors)
+
+    def test_1003_offers_feeds_on_folders(self):
+        self.as_in_1002()
+        self.setup.upgradeProfile(PROFILE)
+        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1003",))
+        self.assertTrue(api.portal.get_registry_record(FEEDS))
 
 
 class TestTheme(unittest.TestCase):

@@ -1,0 +1,1 @@
+"""1003: RSS and Atom feeds on every folder, the news folder first."""
