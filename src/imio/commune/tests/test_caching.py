@@ -63,6 +63,29 @@ class TestCaching(unittest.TestCase):
         self.assertNotIn("Coupure", after.text)
         self.assertNotEqual(after.headers["ETag"], with_alert.headers["ETag"])
 
+    def test_open_now_is_part_of_a_service_pages_etag(self):
+        setSite(self.site)
+        always = dict.fromkeys(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday"),
+            "00:00-23:59",
+        )
+        with api.env.adopt_roles(["Manager"]):
+            services = self.site["services"]
+            opened = api.content.create(
+                services, "Service", title="Police", sunday="00:00-23:59", **always
+            )
+            closed = api.content.create(services, "Service", title="Musée")
+            for service in (opened, closed):
+                api.content.transition(service, "publish")
+        transaction.commit()
+        now = datetime.now(ZoneInfo("Europe/Brussels"))
+        if now.hour == 23 and now.minute == 59:
+            time.sleep(61)  # the one minute of the day the police is closed
+        opened_tag = requests.get(opened.absolute_url(), timeout=30).headers["ETag"]
+        closed_tag = requests.get(closed.absolute_url(), timeout=30).headers["ETag"]
+        self.assertTrue(opened_tag.strip('"').endswith("|open"), opened_tag)
+        self.assertTrue(closed_tag.strip('"').endswith("|closed"), closed_tag)
+
     def test_static_resources_are_long_lived(self):
         page = requests.get(self.url, timeout=30).text
         start = page.index("++webresource++")
