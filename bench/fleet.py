@@ -35,8 +35,9 @@ def deploy(env: dict, profiles: list[Path]) -> tuple[float, list[dict]]:
         env=env,
         capture_output=True,
         text=True,
-        check=True,
     )
+    if result.returncode not in (0, 1):  # 1: some sites failed, listed below
+        raise RuntimeError(result.stderr or result.stdout)
     return time.perf_counter() - started, json.loads(result.stdout)
 
 
@@ -64,6 +65,8 @@ def main() -> None:
     per_site = total / len(profiles)
     print(f"  creation, whole run     : {total:8.1f} s ({per_site:.2f} s per site)")
     print(f"  sites not created       : {len(failed)}")
+    for row in failed:
+        print(f"    {row['site']}: {row['résultat']}")
     print(f"  database and blobs      : {database / 2**20:8.1f} MiB")
     print(f"  no-op redeploy, run     : {again_total:8.1f} s")
     print(
