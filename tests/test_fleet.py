@@ -93,6 +93,19 @@ class TestFleet(unittest.TestCase):
         self.assertIn("broken.yaml: champ refnis", result.stderr)
         self.assertIn("aucun site modifié", result.stderr)
 
+    def test_a_site_id_zope_keeps_for_itself_is_refused_or_avoided(self):
+        printed = imio_commune(self.env, "new-profile", "--nis", "55086")
+        self.assertIn("site_id: commune-manage\n", printed.stdout)
+        self.assertIn("title: Commune de Manage\n", printed.stdout)
+        profile = self.var / "manage.yaml"
+        profile.write_text(
+            "site_id: manage\ntitle: Commune de Manage\nrefnis: '55086'\n"
+        )
+        result = imio_commune(self.env, "--json", "deploy", str(profile))
+        self.assertEqual(result.returncode, 1)
+        [row] = json.loads(result.stdout)
+        self.assertIn("réservé par Zope", row["résultat"])
+
     def test_new_profile_refuses_an_unknown_code(self):
         result = imio_commune(self.env, "new-profile", "--nis", "12")
         self.assertEqual(result.returncode, 2)

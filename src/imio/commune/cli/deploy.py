@@ -35,6 +35,19 @@ def update_site(site, answers: dict) -> str:
     return f"mis à jour : {', '.join(changes)}" if changes else "inchangé"
 
 
+def check_site_id(app, site_id: str) -> None:
+    """Refuse an id that Zope keeps for itself, before anything is written."""
+    from OFS.ObjectManager import checkValidId
+    from zExceptions import BadRequest
+
+    try:
+        checkValidId(app, site_id)
+    except BadRequest as exc:
+        raise ValueError(
+            f"l'identifiant « {site_id} » est réservé par Zope, choisissez-en un autre."
+        ) from exc
+
+
 def deploy_profile(app, profile) -> str:
     """Create or update the site of one profile; say what was done."""
     import transaction
@@ -43,6 +56,7 @@ def deploy_profile(app, profile) -> str:
 
     existing = app.get(profile.site_id)
     if existing is None:
+        check_site_id(app, profile.site_id)
         try:
             outcome = create_site(app, profile.answers)
             transaction.commit()

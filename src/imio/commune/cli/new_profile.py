@@ -9,6 +9,9 @@ import yaml
 
 
 TITLE_PREFIX = {"fr": "Commune de", "de": "Gemeinde"}
+# Names the Zope root already uses: a site cannot take them (the commune of
+# Manage, in Hainaut, would otherwise get the id of Zope's management screen).
+ZOPE_ROOT_NAMES = {"manage", "acl_users", "index_html", "temp_folder"}
 
 
 def add_arguments(commands) -> None:
@@ -23,7 +26,8 @@ def add_arguments(commands) -> None:
 
 def site_id_for(name: str) -> str:
     """A URL-friendly id from a commune's name: 'Écaussinnes' -> 'ecaussinnes'."""
-    return re.sub(r"[^a-z0-9]+", "-", unidecode(name).lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", unidecode(name).lower()).strip("-")
+    return f"commune-{slug}" if slug in ZOPE_ROOT_NAMES else slug
 
 
 def profile_for(refnis: str) -> tuple[dict, str]:
