@@ -5,18 +5,17 @@ creates the demo site with `imio-commune deploy profiles/demo.yaml`, then
 serves the instance with `runwsgi` on a free port of 127.0.0.1.
 """
 
+from imio.commune.cluster.cluster import instance_environment
+from imio.commune.cluster.processes import free_port
+from imio.commune.cluster.processes import http_status
+from imio.commune.cluster.processes import ManagedProcess
 from pathlib import Path
 from plone.testing import Layer
 
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,25 +33,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def instance_environment(var: Path) -> dict:
-    """Environment of instance/etc/zope.conf for a data directory."""
-    for folder in ("filestorage", "blobstorage", "log", "cache"):
-        (var / folder).mkdir(parents=True, exist_ok=True)
-    return {
-        **os.environ,
-        "IMIO_HOME": str(ROOT),
-        "IMIO_VAR": str(var),
-        "IMIO_STORAGE": "filestorage",
-        "zope_i18n_compile_mo_files": "true",
-    }
-
-
 def imio_commune(env: dict, *args: str) -> subprocess.CompletedProcess:
     """Run the fleet command line and capture what it prints."""
     return subprocess.run(
@@ -62,22 +42,6 @@ def imio_commune(env: dict, *args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=600,
     )
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
-    """Wait until the URL answers 200, or fail with the server's log."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the instance stopped with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {timeout} seconds")
 
 
 class DemoInstanceLayer(Layer):
@@ -91,7 +55,8 @@ class DemoInstanceLayer(Layer):
             shutil.rmtree(var)
             raise RuntimeError(f"deploy failed: {deployed.stderr}")
         port = free_port()
-        process = subprocess.Popen(
+        process = ManagedProcess(
+            "demo instance",
             [
                 str(BIN / "runwsgi"),
                 str(ROOT / "instance" / "etc" / "zope.ini"),
@@ -99,10 +64,9 @@ class DemoInstanceLayer(Layer):
                 f"http_port={port}",
                 f"logdir={var / 'log'}",
             ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+            env,
+            var / "log" / "console.log",
+        ).start()
         self["var"] = var
         self["env"] = env
         self["process"] = process
@@ -110,19 +74,13 @@ class DemoInstanceLayer(Layer):
         # Plone leaves 127.0.0.1 unthemed by default; citizens see a host name.
         self["site_url"] = f"http://localhost:{port}/demo"
         try:
-            wait_for(self["site_url"], process)
+            process.wait_until(lambda: http_status(self["site_url"]) == 200)
         except RuntimeError:
             self.tearDown()
             raise
 
     def tearDown(self):
-        process = self["process"]
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        self["process"].stop()
         shutil.rmtree(self["var"], ignore_errors=True)
         for key in ("var", "env", "process", "deploy_output", "site_url"):
             del self[key]

@@ -4,7 +4,7 @@ from imio.belgium import walloon_communes
 from pathlib import Path
 from plone.testing import Layer
 from tests.instance import imio_commune
-from tests.instance import instance_environment
+from imio.commune.cluster.cluster import instance_environment
 
 import json
 import shutil

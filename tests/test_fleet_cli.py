@@ -4,7 +4,7 @@ from pathlib import Path
 from tests.instance import DEMO_INSTANCE
 from tests.instance import DEMO_PROFILE
 from tests.instance import imio_commune
-from tests.instance import instance_environment
+from imio.commune.cluster.cluster import instance_environment
 
 import json
 import shutil

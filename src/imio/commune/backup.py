@@ -7,6 +7,7 @@ reads the instance's environment (IMIO_STORAGE, IMIO_VAR, IMIO_PG_DSN).
 """
 
 from imio.commune.cluster.postgres import postgres_bindir
+from imio.commune.cluster.processes import BIN
 from pathlib import Path
 
 import argparse
@@ -16,9 +17,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-
-
-BIN = Path(sys.executable).parent
 
 
 class BackupError(Exception):

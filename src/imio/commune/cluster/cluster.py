@@ -18,11 +18,13 @@ import subprocess
 STORAGES = ("filestorage", "zeo", "relstorage")
 
 
-def instance_environment(var: Path, storage: str, **extra: str) -> dict:
+DATA_FOLDERS = ("filestorage", "blobstorage", "blobcache", "zeocache", "log", "cache")
+
+
+def instance_environment(var: Path, storage: str = "filestorage", **extra: str) -> dict:
     """Environment that instance/etc/zope.conf reads, for one data directory."""
-    for folder in ("filestorage", "blobstorage", "blobcache", "zeocache", "log"):
+    for folder in DATA_FOLDERS:
         (var / folder).mkdir(parents=True, exist_ok=True)
-    (var / "cache").mkdir(exist_ok=True)
     return {
         **os.environ,
         "IMIO_HOME": str(PROJECT),
