@@ -4,6 +4,7 @@ from imio.commune.answers import apply_answers
 from imio.commune.answers import stored_answers
 from imio.commune.cli.profiles import load_profile
 from imio.commune.cli.profiles import ProfileError
+from imio.commune.cli.sites import committed
 from imio.commune.cli.sites import in_site
 from pathlib import Path
 
@@ -50,20 +51,12 @@ def check_site_id(app, site_id: str) -> None:
 
 def deploy_profile(app, profile) -> str:
     """Create or update the site of one profile; say what was done."""
-    import transaction
-
     from plone.base.interfaces import IPloneSiteRoot
 
     existing = app.get(profile.site_id)
     if existing is None:
         check_site_id(app, profile.site_id)
-        try:
-            outcome = create_site(app, profile.answers)
-            transaction.commit()
-        except Exception:
-            transaction.abort()
-            raise
-        return outcome
+        return committed(create_site, app, profile.answers)
     if not IPloneSiteRoot.providedBy(existing):
         raise ValueError(f"/{profile.site_id} existe et n'est pas un site Plone.")
     return update_site(existing, profile.answers)

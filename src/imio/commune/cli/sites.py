@@ -31,16 +31,22 @@ def select_sites(app, names: list[str]) -> dict:
     return {name: sites[name] for name in names}
 
 
-def in_site(site, work):
-    """Run work(site) in its own transaction: committed, or rolled back."""
-    setSite(site)
+def committed(work, *args):
+    """Run work(*args) in its own transaction: committed, or rolled back."""
     try:
-        result = work(site)
+        result = work(*args)
         transaction.commit()
         return result
     except Exception:
         transaction.abort()
         raise
+
+
+def in_site(site, work):
+    """Run work(site) with the site as local site, in its own transaction."""
+    setSite(site)
+    try:
+        return committed(work, site)
     finally:
         setSite(None)
 
