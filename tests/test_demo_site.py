@@ -1,30 +1,21 @@
 """The demo commune in a real browser: French home page, no console error, axe."""
 
-from axe_playwright_python.sync_playwright import Axe
+from tests.browser import accessibility_violations
+from tests.browser import RecordedPage
 from tests.instance import DEMO_BROWSER
 
 import unittest
-
-
-BLOCKING_IMPACTS = {"serious", "critical"}
 
 
 class TestDemoHomePage(unittest.TestCase):
     layer = DEMO_BROWSER
 
     def setUp(self):
-        self.page = self.layer["browser"].new_page()
-        self.console_errors = []
-        self.page.on(
-            "console",
-            lambda message: (
-                message.type == "error" and self.console_errors.append(message.text)
-            ),
-        )
-        self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        self.recorded = RecordedPage(self.layer["browser"])
+        self.page = self.recorded.page
 
     def tearDown(self):
-        self.page.close()
+        self.recorded.close()
 
     def test_home_page_names_the_commune_in_french(self):
         response = self.page.goto(self.layer["site_url"])
@@ -34,15 +25,8 @@ class TestDemoHomePage(unittest.TestCase):
 
     def test_no_console_error(self):
         self.page.goto(self.layer["site_url"], wait_until="networkidle")
-        self.assertEqual(self.console_errors, [])
+        self.assertEqual(self.recorded.errors, [])
 
     def test_no_serious_accessibility_violation(self):
         self.page.goto(self.layer["site_url"], wait_until="networkidle")
-        results = Axe().run(self.page)
-        blocking = [
-            f"{violation['id']} ({violation['impact']}): "
-            + ", ".join(str(node["target"]) for node in violation["nodes"])
-            for violation in results.response["violations"]
-            if violation["impact"] in BLOCKING_IMPACTS
-        ]
-        self.assertEqual(blocking, [])
+        self.assertEqual(accessibility_violations(self.page), [])

@@ -1,0 +1,62 @@
+"""What every browser test needs: a page that records errors, axe, screenshots.
+
+Screenshots always go to ``var/screenshots``; with ``IMIO_SCREENSHOTS=docs``
+(``make screenshots``) they also refresh the images of the French guides in
+``docs/_static/screenshots``.
+"""
+
+from axe_playwright_python.sync_playwright import Axe
+from pathlib import Path
+
+import os
+import shutil
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "var" / "screenshots"
+DOCS_SCREENSHOTS = ROOT / "docs" / "_static" / "screenshots"
+BLOCKING_IMPACTS = {"serious", "critical"}
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+class RecordedPage:
+    """A Playwright page that remembers console errors and uncaught exceptions."""
+
+    def __init__(self, browser, viewport=DESKTOP, javascript=True):
+        self.context = browser.new_context(
+            viewport=viewport, locale="fr-BE", java_script_enabled=javascript
+        )
+        self.page = self.context.new_page()
+        self.errors = []
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _console(self, message):
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def close(self):
+        self.context.close()
+
+
+def accessibility_violations(page) -> list[str]:
+    """axe-core's serious and critical violations on the page, readable."""
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}) on {page.url}: "
+        + ", ".join(str(node["target"]) for node in violation["nodes"])
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+def screenshot(page, name: str, full_page: bool = False) -> Path:
+    """Save what the user sees as ``<name>.png`` for the guides."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    if os.environ.get("IMIO_SCREENSHOTS") == "docs":
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
+    return path
