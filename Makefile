@@ -110,6 +110,10 @@ bench: install system-packages ## Benchmarks, printed as ratios against a baseli
 bench-fleet: install ## Deploy all 261 Walloon communes into one FileStorage (long)
 	$(BIN)/python bench/fleet.py
 
+.PHONY: screenshots
+screenshots: install system-packages ## Refresh the guides' screenshots from the browser tests
+	@IMIO_SCREENSHOTS=docs $(BIN)/python tests/run.py --test-path $(CURDIR)/tests -t browser
+
 .PHONY: lint
 lint: $(INSTALLED) ## Check code style (ruff, zpretty)
 	$(BIN)/ruff check src tests bench
