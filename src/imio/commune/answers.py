@@ -8,6 +8,9 @@ from imio.belgium import get_commune
 from imio.belgium import InvalidInput
 from imio.belgium import validate_postal_code
 from imio.commune import _
+from imio.commune.groups import agent_groups_problem
+from imio.commune.groups import apply_agent_groups
+from imio.commune.groups import DEFAULT_AGENT_GROUPS
 from plone import api
 from zope.annotation.interfaces import IAnnotations
 from zope.i18n import translate
@@ -30,6 +33,7 @@ DEFAULTS = {
         "contact",
     ],
     "setup_content": False,
+    "agent_groups": DEFAULT_AGENT_GROUPS,
 }
 SECTION_TITLES = {
     "ma-commune": _("My commune"),
@@ -98,6 +102,9 @@ def complete_answers(answers: dict) -> dict:
             )
     if answers["default_language"] in answers["other_languages"]:
         raise AnswersError("other_languages", "contient déjà la langue principale.")
+    problem = agent_groups_problem(answers["agent_groups"])
+    if problem:
+        raise AnswersError("agent_groups", problem)
     return answers
 
 
@@ -211,6 +218,7 @@ def apply_answers(site, answers: dict) -> list[str]:
         apply_registry(answers, changes)
         apply_site_tree(site, answers, changes)
         apply_groups(site, changes)
+        apply_agent_groups(site, answers, changes)
         apply_administration(site, answers, changes)
     annotations = IAnnotations(site)
     if annotations.get(ANSWERS_KEY) != answers:
