@@ -8,6 +8,7 @@ from imio.belgium import get_commune
 from imio.belgium import InvalidInput
 from imio.belgium import validate_postal_code
 from imio.commune import _
+from imio.commune.demo.builder import apply_demo_content
 from imio.commune.groups import agent_groups_problem
 from imio.commune.groups import apply_agent_groups
 from imio.commune.groups import DEFAULT_AGENT_GROUPS
@@ -34,6 +35,7 @@ DEFAULTS = {
     ],
     "setup_content": False,
     "agent_groups": DEFAULT_AGENT_GROUPS,
+    "demo_content": False,
 }
 SECTION_TITLES = {
     "ma-commune": _("My commune"),
@@ -220,6 +222,9 @@ def apply_answers(site, answers: dict) -> list[str]:
         apply_groups(site, changes)
         apply_agent_groups(site, answers, changes)
         apply_administration(site, answers, changes)
+        # Last, so that procedures find the e-guichet forms installed before.
+        if answers["demo_content"]:
+            apply_demo_content(site, answers, changes)
     annotations = IAnnotations(site)
     if annotations.get(ANSWERS_KEY) != answers:
         annotations[ANSWERS_KEY] = dict(answers)

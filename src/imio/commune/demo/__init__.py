@@ -1,0 +1,1 @@
+"""Demo content that shows a newcomer a living commune site."""
