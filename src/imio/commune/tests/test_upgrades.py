@@ -43,7 +43,10 @@ class TestUpgradeTo1001(unittest.TestCase):
         self.assertEqual(rest_roles(self.site), self.fresh["roles"])
         self.assertNotIn("Anonymous", rest_roles(self.site))
         self.assertEqual(api.portal.get_registry_record(ETAGS), self.fresh["etags"])
-        self.assertEqual(profile_versions(self.site)["imio.commune"], "1001")
+        self.assertEqual(
+            profile_versions(self.site)["imio.commune"],
+            self.site["portal_setup"].getVersionForProfile(PROFILE),
+        )
         self.assertEqual(pending_upgrades(self.site), [])
         self.assertEqual(upgrade_site(self.site), "à jour")
 
