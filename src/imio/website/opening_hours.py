@@ -7,6 +7,7 @@ from datetime import time
 from datetime import timedelta
 from imio.website import _
 from plone.supermodel import model
+from types import SimpleNamespace
 from zope import schema
 from zope.interface import Invalid
 from zoneinfo import ZoneInfo
@@ -173,6 +174,11 @@ class OpeningHours:
                 continue
         return cls(week, closures)
 
+    @classmethod
+    def of_fields(cls, fields: dict | None) -> "OpeningHours":
+        """The timetable from its field values, as the catalog keeps them."""
+        return cls.of(SimpleNamespace(**(fields or {})))
+
     def is_empty(self) -> bool:
         return not any(self.week.values())
 
@@ -222,3 +228,10 @@ class OpeningHours:
             (closure for closure in self.closures if closure.last >= today),
             key=lambda closure: closure.first,
         )
+
+
+def hours_fields(context) -> dict:
+    """The weekly hours and closures as typed by editors, for the catalog."""
+    fields = {name: getattr(context, name, None) or "" for name, _title in WEEKDAYS}
+    fields["closures"] = list(getattr(context, "closures", None) or [])
+    return fields

@@ -1,6 +1,7 @@
 """Installing and removing imio.website."""
 
 from imio.website.interfaces import IImioWebsiteLayer
+from imio.website.upgrades.v1004 import catalog_opening_hours
 from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
 from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
 from plone import api
@@ -74,7 +75,16 @@ class TestUpgrades(unittest.TestCase):
         self.portal.portal_catalog.delIndex("featured")
         self.setup.setLastVersionForProfile(PROFILE, "1000")
 
+    def as_in_1003(self):
+        fti = self.portal.portal_types["Event"]
+        fti.behaviors = tuple(
+            name for name in fti.behaviors if name != "imio.website.event_details"
+        )
+        self.portal.portal_catalog.delColumn("opening_hours")
+        self.setup.setLastVersionForProfile(PROFILE, "1003")
+
     def as_in_1002(self):
+        self.as_in_1003()
         api.portal.set_registry_record(FEEDS, False)
         self.setup.setLastVersionForProfile(PROFILE, "1002")
 
@@ -91,7 +101,7 @@ class TestUpgrades(unittest.TestCase):
         self.as_in_1000()
         self.assertEqual(self.portal.getLayout(), "document_view")
         self.setup.upgradeProfile(PROFILE)
-        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1003",))
+        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1004",))
         self.assertEqual(self.portal.getLayout(), "commune-home")
         self.assertIn("featured", self.portal.portal_catalog.indexes())
         procedure = api.content.create(
@@ -103,7 +113,7 @@ class TestUpgrades(unittest.TestCase):
     def test_1002_tags_pages_news_and_events(self):
         self.as_in_1001()
         self.setup.upgradeProfile(PROFILE)
-        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1003",))
+        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1004",))
         for portal_type in TAGGED_PLONE_TYPES:
             behaviors = self.portal.portal_types[portal_type].behaviors
             self.assertIn(AUDIENCES, behaviors)
@@ -112,8 +122,31 @@ class TestUpgrades(unittest.TestCase):
     def test_1003_offers_feeds_on_folders(self):
         self.as_in_1002()
         self.setup.upgradeProfile(PROFILE)
-        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1003",))
+        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1004",))
         self.assertTrue(api.portal.get_registry_record(FEEDS))
+
+    def test_1004_details_events_and_catalogs_opening_hours(self):
+        api.content.create(
+            self.portal, "Service", id="population", monday="08:30-12:00"
+        )
+        self.as_in_1003()
+        self.setup.upgradeProfile(PROFILE)
+        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1004",))
+        behaviors = self.portal.portal_types["Event"].behaviors
+        self.assertEqual(behaviors.count("imio.website.event_details"), 1)
+        [brain] = api.content.find(portal_type="Service")
+        self.assertEqual(brain.opening_hours["monday"], "08:30-12:00")
+
+    def test_1004_runs_twice_without_harm(self):
+        self.as_in_1003()
+        self.setup.upgradeProfile(PROFILE)
+        catalog_opening_hours(self.setup)
+        self.portal.portal_setup.runImportStepFromProfile(
+            "profile-imio.website:default", "typeinfo"
+        )
+        behaviors = self.portal.portal_types["Event"].behaviors
+        self.assertEqual(behaviors.count("imio.website.event_details"), 1)
+        self.assertIn("opening_hours", self.portal.portal_catalog.schema())
 
 
 class TestTheme(unittest.TestCase):

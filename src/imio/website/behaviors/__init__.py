@@ -1,0 +1,1 @@
+"""Behaviors that extend Plone's own types for communal websites."""
