@@ -1,6 +1,7 @@
 """``imio-commune``: create, update, upgrade and report on commune sites."""
 
 from imio.commune.cli import deploy
+from imio.commune.cli import exchange
 from imio.commune.cli import listing
 from imio.commune.cli import new_profile
 from imio.commune.cli import report
@@ -16,7 +17,7 @@ import os
 import sys
 
 
-COMMANDS = (deploy, upgrade, listing, report, new_profile)
+COMMANDS = (deploy, upgrade, listing, report, new_profile, exchange)
 
 
 def default_zope_conf() -> Path:
