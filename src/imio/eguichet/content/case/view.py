@@ -1,13 +1,97 @@
-"""The page of a case: what was asked, by whom, and where it stands."""
+"""The page of a case: what was asked, by whom, where it stands, what to do."""
 
 from AccessControl import getSecurityManager
+from DateTime import DateTime
+from imio.eguichet import _
 from imio.eguichet.content.case import public
+from imio.eguichet.content.case.notes import add_note
+from imio.eguichet.workflow import COMMENT_REQUIRED
 from plone import api
+from plone.protect.authenticator import check
+from Products.CMFCore.WorkflowCore import WorkflowException
 from Products.Five.browser import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+
+
+PROCESS = "imio.eguichet: Process Case"
+VIEW_NOTES = "imio.eguichet: View Internal Notes"
+# The applicant answers through their own form, never through this list.
+HIDDEN_TRANSITIONS = ("provide_info",)
+MAX_TEXT = 10000
 
 
 class CaseView(BrowserView):
-    """A case as its applicant and its agents read it."""
+    """A case as its applicant and its agents read it; agents act on it here."""
+
+    template = ViewPageTemplateFile("view.pt")
+
+    def __call__(self):
+        self.errors = {}
+        self.request.response.setHeader("Cache-Control", "private, no-store")
+        if self.request.method == "POST":
+            action = self.request.form.get("case_action")
+            handler = {
+                "transition": self.do_transition,
+                "note": self.do_note,
+                "assign": self.do_assign,
+            }.get(action)
+            if handler is not None:
+                check(self.request)
+                if handler():
+                    return self.request.response.redirect(self.context.absolute_url())
+                self.request.response.setStatus(400)
+        return self.template()
+
+    # Actions: each returns True when done, else sets self.errors.
+
+    def do_transition(self) -> bool:
+        transition = str(self.request.form.get("transition") or "")
+        comment = self.typed("comment")
+        if transition not in {item["id"] for item in self.transitions()}:
+            self.errors["transition"] = _("Please choose an action.")
+            return False
+        if transition in COMMENT_REQUIRED and not comment:
+            self.errors["comment"] = COMMENT_REQUIRED[transition]
+            return False
+        try:
+            api.content.transition(self.context, transition=transition, comment=comment)
+        except WorkflowException as error:
+            self.errors["transition"] = str(error) or _("This action is not possible.")
+            return False
+        api.portal.show_message(_("The request has moved on."), request=self.request)
+        return True
+
+    def do_note(self) -> bool:
+        if not self.can_add_note():
+            self.errors["note"] = _("You may not add a note to this request.")
+            return False
+        text = self.typed("note")
+        if not text:
+            self.errors["note"] = _("Please write the note.")
+            return False
+        add_note(self.context, text)
+        api.portal.show_message(_("The note has been added."), request=self.request)
+        return True
+
+    def do_assign(self) -> bool:
+        if not self.can_process():
+            self.errors["assignee"] = _("You may not assign this request.")
+            return False
+        assignee = str(self.request.form.get("assignee") or "")
+        if assignee and assignee not in {agent["id"] for agent in self.agents()}:
+            self.errors["assignee"] = _("Please choose an agent of the service.")
+            return False
+        self.context.assignee = assignee or None
+        self.context.reindexObject(idxs=["case_assignee"])
+        api.portal.show_message(
+            _("The assignment has been saved."), request=self.request
+        )
+        return True
+
+    def typed(self, name: str) -> str:
+        return str(self.request.form.get(name) or "").strip()[:MAX_TEXT]
+
+    # What the page shows.
 
     def reference(self):
         return self.context.formatted_reference()
@@ -24,8 +108,14 @@ class CaseView(BrowserView):
         ]
 
     def attachments(self):
+        base = f"{self.context.absolute_url()}/@@attachment"
+        labels = self.context.labels or {}
         return [
-            {"label": (self.context.labels or {}).get(name, name), "file": file}
+            {
+                "label": labels.get(name, name),
+                "filename": file.filename or name,
+                "url": f"{base}/{name}",
+            }
             for name, file in (self.context.attachments or {}).items()
         ]
 
@@ -38,6 +128,16 @@ class CaseView(BrowserView):
     def messages(self):
         return public.messages(self.context)
 
+    def notes(self):
+        return [
+            {
+                "author": note.get("author_name") or note.get("author") or "",
+                "time": public.localized(_datetime(note.get("date")), True),
+                "text": note.get("text") or "",
+            }
+            for note in self.context.internal_notes or ()
+        ]
+
     def can_answer(self):
         """Whether the applicant is asked for information and may answer."""
         return api.content.get_state(self.context) == "awaiting_info" and (
@@ -46,10 +146,57 @@ class CaseView(BrowserView):
             )
         )
 
-    def can_view_internal_notes(self):
-        return getSecurityManager().checkPermission(
-            "imio.eguichet: View Internal Notes", self.context
+    def can_process(self) -> bool:
+        return bool(getSecurityManager().checkPermission(PROCESS, self.context))
+
+    def can_view_internal_notes(self) -> bool:
+        return bool(getSecurityManager().checkPermission(VIEW_NOTES, self.context))
+
+    def can_add_note(self) -> bool:
+        # A closed case still takes notes, so viewing the notes is the test.
+        return self.can_view_internal_notes() and bool(
+            getSecurityManager().checkPermission("View", self.context)
         )
+
+    def transitions(self) -> list[dict]:
+        """The transitions the current user may make, the applicant's excepted."""
+        if not self.can_view_internal_notes():
+            return []
+        workflow = api.portal.get_tool("portal_workflow")
+        return [
+            {
+                "id": item["id"],
+                "title": item["name"],
+                "comment_required": item["id"] in COMMENT_REQUIRED,
+            }
+            for item in workflow.getTransitionsFor(self.context)
+            if item["id"] not in HIDDEN_TRANSITIONS
+        ]
+
+    def agents(self) -> list[dict]:
+        """The members of the case's service, who may be assigned to it."""
+        if not self.context.service:
+            return []
+        users = api.user.get_users(groupname=self.context.service)
+        agents = [
+            {"id": user.getId(), "title": user.getProperty("fullname") or user.getId()}
+            for user in users
+        ]
+        return sorted(agents, key=lambda agent: agent["title"].lower())
+
+    def assignee(self) -> str:
+        assigned = self.context.assignee
+        if not assigned:
+            return ""
+        user = api.user.get(userid=assigned)
+        return (user and user.getProperty("fullname")) or assigned
+
+    def chosen_transition(self) -> str:
+        return str(self.request.form.get("transition") or "")
+
+
+def _datetime(value):
+    return DateTime(value) if value else None
 
 
 def _text(value):
