@@ -1,0 +1,1 @@
+"""plone.restapi endpoints of the communal website."""

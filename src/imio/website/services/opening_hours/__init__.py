@@ -1,0 +1,1 @@
+"""``GET {service or place}/@opening-hours``: weekly hours and "open now"."""
