@@ -47,6 +47,7 @@ setup(
         "jsonschema",
         "rich",
         "Unidecode",
+        "openpyxl",
         # Storages: the embedded FileStorage comes with ZODB; ZEO and
         # RelStorage on PostgreSQL serve several instances.
         "ZEO",

@@ -146,11 +146,21 @@ class DashboardView(BrowserView):
         params = {key: value for key, value in params.items() if value}
         return f"{self.context.absolute_url()}/@@demandes-dashboard?{urlencode(params)}"
 
-    def export_url(self) -> str | None:
+    def export_url(self, view="demandes-export") -> str | None:
         if not api.user.has_permission("imio.eguichet: Export Cases", obj=self.context):
             return None
         params = {key: value for key, value in self.filters.items() if value}
-        return f"{self.context.absolute_url()}/@@demandes-export?{urlencode(params)}"
+        return f"{self.context.absolute_url()}/@@{view}?{urlencode(params)}"
+
+    def xlsx_export_url(self) -> str | None:
+        return self.export_url("demandes-export-xlsx")
+
+    def statistics_url(self) -> str:
+        params = {
+            key: self.filters[key] for key in ("form", "service") if self.filters[key]
+        }
+        portal_url = self.context.absolute_url()
+        return f"{portal_url}/@@demandes-statistiques?{urlencode(params)}"
 
     def forms(self):
         factory = getUtility(IVocabularyFactory, "imio.eguichet.Forms")

@@ -1,8 +1,10 @@
 """The agents' dashboard: their services' cases, filtered, counted, exported."""
 
 from collective.easyform.api import get_schema
+from datetime import datetime
 from datetime import timedelta
 from imio.eguichet.browser.export import cell
+from imio.eguichet.browser.export_xlsx import XLSX
 from imio.eguichet.cases import create_case
 from imio.eguichet.cases import site_now
 from imio.eguichet.testing import add_form
@@ -16,6 +18,7 @@ from plone.app.testing import TEST_USER_PASSWORD
 
 import csv
 import io
+import openpyxl
 import re
 import requests
 import transaction
@@ -165,3 +168,34 @@ class TestDashboard(unittest.TestCase):
         self.assertEqual(injected[2], '\'=HYPERLINK("http://evil")')
         self.assertEqual(injected[3], "Envoyée")
         self.assertNotIn(self.permit_case.formatted_reference(), response.text)
+
+    def test_xlsx_export_of_the_filtered_cases(self):
+        response = self.get(f"{self.export}-xlsx", state="submitted")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], XLSX)
+        self.assertIn("demandes.xlsx", response.headers["Content-Disposition"])
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        rows = [list(line) for line in sheet.iter_rows(values_only=True)]
+        self.assertEqual(
+            rows[0][:4], ["Référence", "Formulaire", "Demandeur", "Statut"]
+        )
+        self.assertEqual(len(rows), 3)
+        by_reference = {line[0]: line for line in rows[1:]}
+        injected = by_reference[self.cases[1].formatted_reference()]
+        self.assertEqual(injected[2], '\'=HYPERLINK("http://evil")')
+        self.assertEqual(injected[3], "Envoyée")
+        self.assertIsInstance(injected[6], datetime)
+        self.assertNotIn(self.permit_case.formatted_reference(), by_reference)
+        self.assertIn("demandes-export-xlsx?", self.get(self.dashboard).text)
+
+    def test_xlsx_export_is_for_agents_only(self):
+        url = f"{self.export}-xlsx"
+        self.assertNotEqual(self.get(url, username="jean").status_code, 200)
+        anonymous = requests.get(url, allow_redirects=False, timeout=30)
+        self.assertNotEqual(anonymous.status_code, 200)
+
+    def test_xlsx_export_of_the_other_service(self):
+        response = self.get(f"{self.export}-xlsx", username="planner")
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        references = [line[0] for line in sheet.iter_rows(min_row=2, values_only=True)]
+        self.assertEqual(references, [self.permit_case.formatted_reference()])
