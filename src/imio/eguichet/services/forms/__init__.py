@@ -1,0 +1,1 @@
+"""``GET {site}/@eguichet-forms``: the forms the current user may submit."""
