@@ -1,0 +1,395 @@
+"""Form submissions per second: an e-guichet case next to easyform's save-data.
+
+One WSGI instance on a FileStorage serves the demo commune with two published
+forms that have the same fields: one whose action creates a case (Demande),
+one with collective.easyform's own "save data" action. Eight clients post the
+form as a browser does (the form's view, its fields and the submit button),
+after a warm-up; the actions take turns, round after round, so that both see
+the same machine. Mail goes to an SMTP server on loopback.
+
+Printed per action: submissions per second and the ratio to save-data, the
+conflict errors (each one makes Zope replay the request, and its error log
+notes it in the event log) and answers 5xx, and the lost submissions: posts answered with
+the thank-you page whose case or save-data row is not in the database after
+the instance stopped.
+
+    .venv/bin/python bench/eguichet_submit.py [--submissions 200] [--rounds 2]
+"""
+
+from imio.commune.cluster.cluster import instance_environment
+from imio.commune.cluster.processes import BIN
+from imio.commune.cluster.processes import free_port
+from imio.commune.cluster.processes import http_status
+from imio.commune.cluster.processes import ManagedProcess
+from imio.commune.cluster.processes import PROJECT
+from pathlib import Path
+
+import argparse
+import collections
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+
+DEMO = PROJECT / "profiles" / "demo.yaml"
+SITE = "demo"
+CLIENTS = 8
+SERVICE = "etat_civil"
+FIELDS_MODEL = """\
+<model xmlns="http://namespaces.plone.org/supermodel/schema">
+  <schema>
+    <field name="fullname" type="zope.schema.TextLine">
+      <title>Nom et prénom</title>
+    </field>
+    <field name="email" type="plone.schema.email.Email">
+      <title>Adresse e-mail</title>
+    </field>
+    <field name="reason" type="zope.schema.Text">
+      <title>Motif de la demande</title>
+      <required>False</required>
+    </field>
+  </schema>
+</model>
+"""
+ACTIONS_MODEL = """\
+<model xmlns="http://namespaces.plone.org/supermodel/schema">
+  <schema>
+    <field name="{name}" type="{action}">
+      <title>{title}</title>
+    </field>
+  </schema>
+</model>
+"""
+# form id: (action field, action type, title, what the thank-you page shows)
+FORMS = {
+    "bench-case": (
+        "create_case",
+        "imio.eguichet.actions.CreateCase",
+        "Créer une demande (imio.eguichet)",
+        re.compile(r"[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}"),
+    ),
+    "bench-save-data": (
+        "save_data",
+        "collective.easyform.actions.SaveData",
+        "Enregistrer les données (collective.easyform)",
+        re.compile(r"Citoyen \d+"),
+    ),
+}
+# Zope's error log notes each conflict that makes it replay a request.
+CONFLICT = re.compile(r"ConflictError at \S+?/([\w-]+): .*?class ([\w.]+)")
+
+
+def prepare(smtp_port: int) -> None:
+    """Inside the instance's configuration: both forms, the service, the mailer."""
+    from imio.commune.cli.zope_app import open_app
+    from plone import api
+    from zope.component.hooks import setSite
+
+    import transaction
+
+    app = open_app(PROJECT / "instance" / "etc" / "zope.conf")
+    site = app[SITE]
+    setSite(site)
+    if api.group.get(groupname=SERVICE) is None:
+        api.group.create(groupname=SERVICE, title="État civil")
+    for form_id, (name, action, title, _shows) in FORMS.items():
+        form = api.content.create(
+            container=site,
+            type="EasyForm",
+            id=form_id,
+            title="Certificat de résidence",
+            fields_model=FIELDS_MODEL,
+            actions_model=ACTIONS_MODEL.format(name=name, action=action, title=title),
+        )
+        form.processing_service = SERVICE
+        form.delay_days = 10
+        api.content.transition(form, "publish")
+    api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
+    api.portal.set_registry_record("plone.smtp_port", smtp_port)
+    site.MailHost.smtp_host = "127.0.0.1"
+    site.MailHost.smtp_port = smtp_port
+    transaction.commit()
+    app._p_jar.close()
+
+
+def count() -> None:
+    """Print what the database holds after the run: cases and save-data rows."""
+    from imio.commune.cli.zope_app import open_app
+    from imio.eguichet.content.case_folder.content import get_cases_folder
+    from plone import api
+    from zope.component.hooks import setSite
+
+    app = open_app(PROJECT / "instance" / "etc" / "zope.conf")
+    site = app[SITE]
+    setSite(site)
+    case_form = api.content.get_uuid(site["bench-case"])
+    cases = [
+        case
+        for case in get_cases_folder(site).objectValues()
+        if case.form_uid == case_form
+    ]
+    indexed = api.portal.get_tool("portal_catalog").unrestrictedSearchResults(
+        portal_type="Case"
+    )
+    rows = site["bench-save-data"]._inputStorage["save_data"]
+    print(
+        json.dumps({
+            "bench-case": len(cases),
+            "bench-case-indexed": len(indexed),
+            "bench-save-data": len(rows),
+        })
+    )
+    app._p_jar.close()
+
+
+def bench_ini(work: Path) -> Path:
+    """The instance's WSGI configuration, with an event log that keeps messages."""
+    text = (PROJECT / "instance" / "etc" / "zope.ini").read_text()
+    text = text.replace("%(here)s/zope.conf", str(PROJECT / "instance/etc/zope.conf"))
+    # logging reads formats raw: a doubled percent sign would stay doubled,
+    # and the event log would not hold the messages.
+    text = re.sub(
+        r"^(format|datefmt) = .*$",
+        lambda line: line.group(0).replace("%%", "%"),
+        text,
+        flags=re.MULTILINE,
+    )
+    ini = work / "zope.ini"
+    ini.write_text(text)
+    return ini
+
+
+class Mailbox:
+    """aiosmtpd handler counting the messages it accepts."""
+
+    def __init__(self):
+        self.received = 0
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received += 1
+        return "250 Message accepted for delivery"
+
+
+class Client:
+    """A citizen's browser: reads the form once, then posts it."""
+
+    def __init__(self, url: str):
+        import requests
+
+        self.url = url
+        self.session = requests.Session()
+        page = self.session.get(url, timeout=60)
+        page.raise_for_status()
+        self.hidden = dict(
+            re.findall(
+                r'<input[^>]*name="(_authenticator)"[^>]*value="([^"]*)"', page.text
+            )
+        )
+
+    def submit(self, number: int, shows: re.Pattern) -> int:
+        """Post one submission; 200 when the thank-you page says it was kept."""
+        data = {
+            **self.hidden,
+            "form.widgets.fullname": f"Citoyen {number}",
+            "form.widgets.email": f"citoyen{number}@example.org",
+            "form.widgets.reason": "Inscription à l'école communale.",
+            "form.buttons.submit": "Envoyer",
+        }
+        response = self.session.post(self.url, data=data, timeout=300)
+        if response.status_code == 200 and not shows.search(response.text):
+            return 299
+        return response.status_code
+
+
+def run_round(base: str, form_id: str, first: int, total: int) -> tuple:
+    """Post total submissions with CLIENTS threads; seconds and status counts."""
+    shows = FORMS[form_id][3]
+    clients = [Client(f"{base}/{SITE}/{form_id}") for _ in range(CLIENTS)]
+    numbers = iter(range(first, first + total))
+    lock = threading.Lock()
+    statuses = collections.Counter()
+
+    def post_until_done(client: Client) -> None:
+        while True:
+            with lock:
+                number = next(numbers, None)
+            if number is None:
+                return
+            status = client.submit(number, shows)
+            with lock:
+                statuses[status] += 1
+
+    threads = [threading.Thread(target=post_until_done, args=(c,)) for c in clients]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, statuses
+
+
+def conflicts_since(log: Path, offset: int) -> collections.Counter:
+    """Replayed requests since offset, by (form, class of the conflicting object)."""
+    text = log.read_text(errors="replace")[offset:] if log.exists() else ""
+    return collections.Counter(CONFLICT.findall(text))
+
+
+def log_size(log: Path) -> int:
+    return len(log.read_text(errors="replace")) if log.exists() else 0
+
+
+def measure(args, work: Path) -> dict:
+    from aiosmtpd.controller import Controller
+
+    var = work / "var"
+    env = instance_environment(var, "filestorage")
+    deployed = subprocess.run(
+        [str(BIN / "imio-commune"), "--json", "deploy", str(DEMO)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if deployed.returncode:
+        raise RuntimeError(f"imio-commune deploy: {deployed.stderr[-2000:]}")
+    mailbox = Mailbox()
+    smtp = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    try:
+        prepared = subprocess.run(
+            [sys.executable, __file__, "--prepare", str(smtp.port)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        if prepared.returncode:
+            raise RuntimeError(f"préparation : {prepared.stderr[-2000:]}")
+        port = free_port()
+        log = var / "log" / "event.log"
+        instance = ManagedProcess(
+            "instance",
+            [
+                str(BIN / "runwsgi"),
+                str(bench_ini(work)),
+                "http_host=127.0.0.1",
+                f"http_port={port}",
+                f"logdir={var / 'log'}",
+            ],
+            env,
+            var / "log" / "console.log",
+        ).start()
+        base = f"http://127.0.0.1:{port}"
+        results = {
+            form_id: {"seconds": 0.0, "posted": 0, "statuses": collections.Counter()}
+            for form_id in FORMS
+        }
+        results["conflicts"] = collections.Counter()
+        try:
+            instance.wait_until(lambda: http_status(f"{base}/{SITE}") == 200)
+            number = 0
+            for form_id in FORMS:
+                _seconds, statuses = run_round(base, form_id, number, args.warm_up)
+                number += args.warm_up
+                results[form_id]["posted"] += statuses[200]
+            for _round in range(args.rounds):
+                for form_id in FORMS:
+                    offset = log_size(log)
+                    seconds, statuses = run_round(
+                        base, form_id, number, args.submissions
+                    )
+                    number += args.submissions
+                    result = results[form_id]
+                    result["seconds"] += seconds
+                    result["posted"] += statuses[200]
+                    result["statuses"] += statuses
+                    results["conflicts"] += conflicts_since(log, offset)
+            # Confirmation e-mails are sent after commit: let the last ones land.
+            time.sleep(2)
+        finally:
+            instance.stop()
+        stored = json.loads(
+            subprocess
+            .run(
+                [sys.executable, __file__, "--count"],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        results["stored"] = stored
+        results["mails"] = mailbox.received
+        return results
+    finally:
+        smtp.stop()
+
+
+def report(args, results: dict) -> None:
+    baseline = "bench-save-data"
+    rates = {
+        form_id: results[form_id]["statuses"][200] / results[form_id]["seconds"]
+        for form_id in FORMS
+    }
+    measured = args.rounds * args.submissions
+    conflicts = collections.Counter()
+    for (form_id, _class), n in results["conflicts"].items():
+        conflicts[form_id] += n
+    print(
+        f"\nForm submissions, {CLIENTS} clients, {args.rounds} x {args.submissions} "
+        f"per action after {args.warm_up} to warm up, one instance on FileStorage"
+    )
+    print(
+        f"{'action':46} {'subm./s':>8} {'ratio':>6} "
+        f"{'conflicts':>9} {'5xx':>5} {'lost':>5}"
+    )
+    for form_id in ("bench-save-data", "bench-case"):
+        result = results[form_id]
+        statuses = result["statuses"]
+        errors = sum(n for status, n in statuses.items() if status >= 500)
+        lost = result["posted"] - results["stored"][form_id]
+        print(
+            f"{FORMS[form_id][2]:46} {rates[form_id]:8.1f} "
+            f"{rates[form_id] / rates[baseline]:6.2f} {conflicts[form_id]:9d} "
+            f"{errors:5d} {lost:5d}"
+        )
+        others = {status: n for status, n in statuses.items() if status not in (200,)}
+        if others:
+            print(f"  answers other than the thank-you page, of {measured}: {others}")
+    print(
+        f"\ncases in the catalog: {results['stored']['bench-case-indexed']}, "
+        f"confirmation e-mails received: {results['mails']}"
+    )
+    if results["conflicts"]:
+        print("replayed requests, by form and class of the conflicting object:")
+        for (form_id, name), n in results["conflicts"].most_common():
+            print(f"  {n:5d}  {form_id:16} {name}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--submissions", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--warm-up", type=int, default=40)
+    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare:
+        return prepare(args.prepare)
+    if args.count:
+        return count()
+    work = Path(tempfile.mkdtemp(prefix="imio-bench-submit-"))
+    try:
+        results = measure(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    report(args, results)
+
+
+if __name__ == "__main__":
+    main()
