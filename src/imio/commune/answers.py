@@ -12,6 +12,7 @@ from imio.commune.demo.builder import apply_demo_content
 from imio.commune.groups import agent_groups_problem
 from imio.commune.groups import apply_agent_groups
 from imio.commune.groups import DEFAULT_AGENT_GROUPS
+from imio.eguichet.library import install_form
 from plone import api
 from zope.annotation.interfaces import IAnnotations
 from zope.i18n import translate
@@ -36,6 +37,7 @@ DEFAULTS = {
     "setup_content": False,
     "agent_groups": DEFAULT_AGENT_GROUPS,
     "demo_content": False,
+    "eguichet_forms": [],
 }
 SECTION_TITLES = {
     "ma-commune": _("My commune"),
@@ -104,6 +106,10 @@ def complete_answers(answers: dict) -> dict:
             )
     if answers["default_language"] in answers["other_languages"]:
         raise AnswersError("other_languages", "contient déjà la langue principale.")
+    if answers["eguichet_forms"] and "e-guichet" not in answers["sections"]:
+        raise AnswersError(
+            "eguichet_forms", "demande la rubrique e-guichet dans sections."
+        )
     problem = agent_groups_problem(answers["agent_groups"])
     if problem:
         raise AnswersError("agent_groups", problem)
@@ -211,6 +217,15 @@ def apply_administration(site, answers: dict, changes: list[str]) -> None:
         changes.append("/services/administration")
 
 
+def apply_eguichet_forms(site, answers: dict, changes: list[str]) -> None:
+    """Install the library's forms; a form already there stays as edited."""
+    section = site.get("e-guichet")
+    for form_id in answers.get("eguichet_forms", []):
+        if form_id not in section.objectIds():
+            install_form(section, form_id)
+            changes.append(f"/e-guichet/{form_id}")
+
+
 def apply_answers(site, answers: dict) -> list[str]:
     """Bring the site in line with its answers; what changed."""
     changes: list[str] = []
@@ -222,6 +237,7 @@ def apply_answers(site, answers: dict) -> list[str]:
         apply_groups(site, changes)
         apply_agent_groups(site, answers, changes)
         apply_administration(site, answers, changes)
+        apply_eguichet_forms(site, answers, changes)
         # Last, so that procedures find the e-guichet forms installed before.
         if answers["demo_content"]:
             apply_demo_content(site, answers, changes)
