@@ -61,3 +61,15 @@ def case_due_date(case):
     if case.due_date is None:
         return None
     return DateTime(case.due_date.isoformat())
+
+
+DECISIONS = ("accepted", "refused")
+
+
+@indexer(ICase)
+def case_decided(case):
+    """When the case was last accepted or refused: the end of its processing."""
+    for entry in reversed(case.workflow_history.get("imio_case_workflow", ())):
+        if entry.get("review_state") in DECISIONS:
+            return entry["time"]
+    return None

@@ -2,6 +2,7 @@
 
 from imio.eguichet.interfaces import IImioEguichetLayer
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
+from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.base.utils import get_installer
@@ -39,7 +40,7 @@ class TestUpgrades(unittest.TestCase):
         setup.setLastVersionForProfile("imio.eguichet:default", "1000")
         setup.upgradeProfile("imio.eguichet:default")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1001",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1002",)
         )
         for permission in ("Access Dashboard", "Export Cases"):
             roles = [
@@ -48,3 +49,19 @@ class TestUpgrades(unittest.TestCase):
                 if role["selected"]
             ]
             self.assertIn("EguichetAgent", roles)
+
+    def test_1002_adds_the_decision_date_and_the_submission_limits(self):
+        portal = self.layer["portal"]
+        setup = portal.portal_setup
+        catalog = portal.portal_catalog
+        catalog.delColumn("case_decided")
+        setup.setLastVersionForProfile("imio.eguichet:default", "1001")
+        setup.upgradeProfile("imio.eguichet:default")
+        self.assertIn("case_decided", catalog.schema())
+        self.assertEqual(
+            api.portal.get_registry_record("imio.eguichet.submissions_per_hour_per_ip"),
+            20,
+        )
+        self.assertIn(
+            "127.0.0.1", api.portal.get_registry_record("imio.eguichet.trusted_proxies")
+        )
