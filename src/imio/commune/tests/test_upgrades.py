@@ -64,7 +64,7 @@ class TestSiteProfilePage(unittest.TestCase):
         self.assertIn("<code>refnis</code>", page)
         self.assertIn("92054", page)
         self.assertIn("<code>imio.commune:default</code>", page)
-        self.assertIn("1001", page)
+        self.assertIn(site["portal_setup"].getVersionForProfile(PROFILE), page)
         controlpanel = api.portal.get_tool("portal_controlpanel")
         self.assertIn(
             "imio-site-profile", [action.id for action in controlpanel.listActions()]
