@@ -12,6 +12,7 @@ from DateTime import DateTime
 from functools import cache
 from imio.belgium import get_commune
 from imio.commune.demo.dates import day_of
+from imio.commune.demo.dates import event_moment
 from imio.commune.demo.dates import moment
 from imio.commune.demo.dates import next_closure
 from imio.commune.demo.dates import WEEKDAY_NAMES
@@ -258,8 +259,8 @@ class DemoContent:
                 entry["id"],
                 "Event",
                 **picked(entry, (*COMMON, "location", "recurrence")),
-                start=moment(day, entry["at"]),
-                end=moment(day, entry["until"]),
+                start=event_moment(day, entry["at"]),
+                end=event_moment(day, entry["until"]),
                 text=rich_text(entry["text"]),
             )
             if item is not None:
@@ -277,7 +278,7 @@ class DemoContent:
             )
             if publication is None:
                 continue
-            self.publish(publication, effective=moment(day, "09:00"))
+            self.publish(publication, effective=event_moment(day, "09:00"))
             document = text_pdf([
                 entry["title"],
                 entry["description"],
@@ -296,7 +297,7 @@ class DemoContent:
             )
 
     def build_alerts(self) -> None:
-        start = self.now.replace(second=0, microsecond=0)
+        start = self.now.replace(second=0, microsecond=0, tzinfo=None)
         for container, entry in self.items("alerts"):
             item = self.create(
                 container,

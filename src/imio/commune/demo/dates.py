@@ -7,6 +7,8 @@ from datetime import timedelta
 from imio.website.opening_hours import TIMEZONE
 from imio.website.opening_hours import WEEKDAYS
 
+import pytz
+
 
 WEEKDAY_NAMES = [name for name, _title in WEEKDAYS]
 
@@ -20,9 +22,15 @@ def day_of(entry: dict, today: date) -> date:
 
 
 def moment(day: date, clock: str) -> datetime:
-    """A Brussels time such as "19:30" on `day`."""
+    """A Brussels wall-clock time such as "19:30" on `day`, naive as edit forms
+    give it: the ZODB cannot store zoneinfo's time zones."""
     hours, minutes = (int(part) for part in clock.split(":"))
-    return datetime.combine(day, time(hours, minutes), tzinfo=TIMEZONE)
+    return datetime.combine(day, time(hours, minutes))
+
+
+def event_moment(day: date, clock: str) -> datetime:
+    """The same in plone.app.event's terms: aware, with pytz's Brussels zone."""
+    return pytz.timezone(TIMEZONE.key).localize(moment(day, clock))
 
 
 def _day_month(text: str, year: int) -> date:

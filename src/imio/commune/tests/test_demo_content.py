@@ -1,0 +1,278 @@
+"""The demo content of a site whose answers ask for it, and only of such a site."""
+
+from DateTime import DateTime
+from datetime import datetime
+from imio.commune.answers import apply_answers
+from imio.commune.answers import complete_answers
+from imio.commune.answers import stored_answers
+from imio.commune.demo.builder import demo_data
+from imio.commune.demo.builder import RECORD_KEY
+from imio.commune.testing import COMMUNE_SITE_ID
+from imio.commune.testing import IMIO_COMMUNE_FIXTURE
+from imio.eguichet.testing import add_form
+from imio.website.content.alert.banner import active_alert_brains
+from imio.website.opening_hours import OpeningHours
+from imio.website.opening_hours import TIMEZONE
+from plone import api
+from plone.app.event.base import get_events
+from plone.app.testing import FunctionalTesting
+from plone.app.testing import IntegrationTesting
+from plone.app.testing import PloneSandboxLayer
+from plone.testing.zope import WSGI_SERVER_FIXTURE
+from Products.CMFCore.indexing import processQueue
+from zope.annotation.interfaces import IAnnotations
+from zope.component.hooks import setSite
+
+import html
+import re
+import requests
+import transaction
+import unittest
+
+
+DEMO_SITE_ID = "namur"
+DEMO_ANSWERS = {
+    "site_id": DEMO_SITE_ID,
+    "title": "Ville de Namur",
+    "refnis": "92094",
+    "contact": {"postal_code": "5000", "city": "Namur"},
+    "setup_content": False,
+    "demo_content": True,
+}
+
+
+class DemoContentLayer(PloneSandboxLayer):
+    """A commune site created by the distribution with ``demo_content: true``."""
+
+    defaultBases = (IMIO_COMMUNE_FIXTURE,)
+
+    def setUpPloneSite(self, portal):
+        from plone.distribution.api import site as site_api
+
+        app = portal.getPhysicalRoot()
+        site_api._create_site(app, "commune", complete_answers(DEMO_ANSWERS))
+        # Indexed, then committed without a local site: the indexing queue
+        # looks its processors up when the transaction finishes, when a
+        # DemoStorage cannot load yet what the versioning's savepoints wrote.
+        processQueue()
+        setSite(None)
+        transaction.commit()
+        setSite(portal)
+
+
+DEMO_CONTENT_FIXTURE = DemoContentLayer()
+DEMO_CONTENT_INTEGRATION_TESTING = IntegrationTesting(
+    bases=(DEMO_CONTENT_FIXTURE,), name="ImioCommuneDemoContent:Integration"
+)
+DEMO_CONTENT_FUNCTIONAL_TESTING = FunctionalTesting(
+    bases=(DEMO_CONTENT_FIXTURE, WSGI_SERVER_FIXTURE),
+    name="ImioCommuneDemoContent:Functional",
+)
+
+
+def count(site, portal_type: str, **query) -> int:
+    return len(
+        site.portal_catalog.unrestrictedSearchResults(portal_type=portal_type, **query)
+    )
+
+
+class TestDemoContent(unittest.TestCase):
+    layer = DEMO_CONTENT_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.site = self.layer["app"][DEMO_SITE_ID]
+        setSite(self.site)
+
+    def tearDown(self):
+        setSite(self.layer["portal"])
+
+    def test_counts_per_type(self):
+        expected = {
+            "Procedure": 20,
+            "Person": 8,
+            "Council": 2,
+            "Sitting": 5,
+            "Place": 4,
+            "News Item": 6,
+            "Event": 6,
+            "Publication": 3,
+            "Alert": 1,
+        }
+        for portal_type, number in expected.items():
+            self.assertEqual(count(self.site, portal_type), number, portal_type)
+        # The six services of the demo, and the administration of the answers.
+        self.assertEqual(count(self.site, "Service"), 7)
+        # Each publication holds its PDF.
+        self.assertEqual(count(self.site, "File"), 3)
+
+    def test_everything_is_published_and_anonymous_sees_it(self):
+        record = IAnnotations(self.site)[RECORD_KEY]
+        self.assertEqual(len(record), 64)
+        for path in record:
+            item = self.site.unrestrictedTraverse(path)
+            self.assertEqual(api.content.get_state(item), "published", path)
+        with api.env.adopt_roles(["Anonymous"]):
+            self.assertEqual(len(api.content.find(portal_type="Procedure")), 20)
+            self.assertEqual(len(active_alert_brains()), 1)
+
+    def test_procedures_are_complete_and_tagged(self):
+        for brain in api.content.find(portal_type="Procedure"):
+            procedure = brain.getObject()
+            self.assertEqual(procedure.missing_sections(), [], brain.getPath())
+            self.assertIsNotNone(procedure.responsible_service.to_object)
+            self.assertTrue(procedure.taxonomy_topic, brain.getPath())
+        featured = api.content.find(portal_type="Procedure", featured=True)
+        self.assertGreaterEqual(len(featured), 6)
+
+    def test_moving_house_leads_to_domiciliation_and_its_service_hours(self):
+        moving = api.content.find(
+            portal_type="Procedure", taxonomy_life_event="demenagement"
+        )
+        self.assertIn("domiciliation", [brain.getId for brain in moving])
+        domiciliation = self.site["demarches"]["domiciliation"]
+        service = domiciliation.responsible_service.to_object
+        self.assertEqual(service.title, "Population et État civil")
+        self.assertEqual((service.postal_code, service.city), ("5000", "Namur"))
+        hours = OpeningHours.of(service)
+        self.assertFalse(hours.is_empty())
+        # A late opening on Thursday, and the next holiday ahead.
+        self.assertEqual(str(hours.week[3][-1]), "13:30\u201319:00")
+        today = datetime.now(TIMEZONE).date()
+        self.assertTrue(hours.upcoming_closures(today))
+        self.assertEqual(service.people[0].to_object.title, "Marc Lejeune")
+
+    def test_dates_are_counted_from_the_deployment(self):
+        now = datetime.now(TIMEZONE)
+        self.assertEqual(len(get_events(self.site, start=now)), 6)
+        upcoming = count(
+            self.site, "Sitting", start={"query": DateTime(), "range": "min"}
+        )
+        self.assertEqual(upcoming, 3)
+        market = self.site["agenda"]["marche-hebdomadaire"]
+        self.assertEqual(market.recurrence, "RRULE:FREQ=WEEKLY;BYDAY=SA")
+        self.assertEqual(market.start.astimezone(TIMEZONE).weekday(), 5)
+        [alert] = active_alert_brains()
+        self.assertGreater(alert.end - DateTime(), 360)
+        news = api.content.find(portal_type="News Item", sort_on="Date")
+        self.assertLess(news[0].effective, DateTime() - 29)
+
+    def test_publications_hold_a_pdf(self):
+        bulletin = self.site["ma-commune"]["publications"]["bulletin-communal"]
+        document = bulletin["bulletin-communal.pdf"]
+        self.assertEqual(document.file.contentType, "application/pdf")
+        self.assertTrue(document.file.data.startswith(b"%PDF-1.4"))
+        self.assertIn(b"(Bulletin communal) Tj", document.file.data)
+
+    def test_online_forms_are_linked_when_installed(self):
+        eguichet = self.site["e-guichet"]
+        for entry in demo_data()["procedures"]["items"]:
+            procedure = self.site["demarches"][entry["id"]]
+            form_id = entry.get("online_form")
+            linked = procedure.online_form
+            if form_id and form_id in eguichet:
+                self.assertEqual(linked.to_object, eguichet[form_id], entry["id"])
+            else:
+                self.assertIsNone(linked, entry["id"])
+
+
+class TestRedeploy(unittest.TestCase):
+    layer = DEMO_CONTENT_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.site = self.layer["app"][DEMO_SITE_ID]
+        setSite(self.site)
+
+    def tearDown(self):
+        setSite(self.layer["portal"])
+
+    def snapshot(self) -> dict:
+        return {
+            brain.getPath(): brain.modified
+            for brain in self.site.portal_catalog.unrestrictedSearchResults()
+        }
+
+    def test_a_second_deploy_creates_and_changes_nothing(self):
+        before = self.snapshot()
+        self.assertEqual(apply_answers(self.site, stored_answers(self.site)), [])
+        self.assertEqual(self.snapshot(), before)
+
+    def test_editors_changes_and_deletions_are_kept(self):
+        passport = self.site["demarches"]["passeport"]
+        passport.title = "Passeport biométrique"
+        with api.env.adopt_roles(["Manager"]):
+            api.content.delete(self.site["actualites"]["stages-vacances"])
+        self.assertEqual(apply_answers(self.site, stored_answers(self.site)), [])
+        self.assertEqual(passport.title, "Passeport biométrique")
+        self.assertNotIn("stages-vacances", self.site["actualites"])
+
+
+class TestWithoutDemoContent(unittest.TestCase):
+    layer = DEMO_CONTENT_INTEGRATION_TESTING
+
+    def tearDown(self):
+        setSite(self.layer["portal"])
+
+    def test_a_commune_starts_clean(self):
+        site = self.layer["app"][COMMUNE_SITE_ID]
+        setSite(site)
+        self.assertFalse(stored_answers(site)["demo_content"])
+        for portal_type in ("Procedure", "Person", "News Item", "Event", "Alert"):
+            self.assertEqual(count(site, portal_type), 0, portal_type)
+        self.assertNotIn(RECORD_KEY, IAnnotations(site))
+
+    def test_turning_it_on_links_the_forms_already_installed(self):
+        site = self.layer["app"][COMMUNE_SITE_ID]
+        setSite(site)
+        with api.env.adopt_roles(["Manager"]):
+            form = add_form(site["e-guichet"], form_id="composition-de-menage")
+        answers = {**stored_answers(site), "demo_content": True}
+        changes = apply_answers(site, answers)
+        self.assertIn("contenu de démonstration (64 éléments)", changes)
+        procedures = site["demarches"]
+        self.assertEqual(
+            procedures["composition-de-menage"].online_form.to_object, form
+        )
+        self.assertIsNone(procedures["reservation-salle"].online_form)
+        # Gesves: the commune's own postal code and name.
+        service = site["services"]["urbanisme"]
+        self.assertEqual((service.postal_code, service.city), ("5340", "Gesves"))
+
+
+def page_text(response: requests.Response) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
+
+
+class TestCitizenJourney(unittest.TestCase):
+    """Home, life event "déménagement", domiciliation, its service and hours."""
+
+    layer = DEMO_CONTENT_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        self.root = f"http://{self.layer['host']}:{self.layer['port']}/{DEMO_SITE_ID}"
+        self.session = requests.Session()
+        self.session.headers["Accept-Language"] = "fr"
+
+    def get(self, url: str) -> requests.Response:
+        response = self.session.get(url, timeout=30)
+        self.assertEqual(response.status_code, 200, url)
+        return response
+
+    def test_from_moving_house_to_the_service_hours(self):
+        home = self.get(self.root)
+        self.assertIn("Changement d'adresse (domiciliation)", page_text(home))
+        self.assertIn("Collectes des déchets : nouveau calendrier", page_text(home))
+        moving = self.get(f"{self.root}/@@je-trouve/demenagement")
+        self.assertIn(f'href="{self.root}/demarches/domiciliation"', moving.text)
+        procedure = self.get(f"{self.root}/demarches/domiciliation")
+        service_url = f"{self.root}/services/population-etat-civil"
+        self.assertIn(f'href="{service_url}"', procedure.text)
+        service = page_text(self.get(service_url))
+        self.assertIn("Heures d'ouverture", service)
+        self.assertIn("Jeudi 08:30\u201312:00, 13:30\u201319:00", service)
+        self.assertIn("Fermetures exceptionnelles", service)
+
+    def test_agenda_and_political_life_are_alive(self):
+        agenda = page_text(self.get(f"{self.root}/agenda"))
+        self.assertIn("Marché hebdomadaire", agenda)
+        council = page_text(self.get(f"{self.root}/vie-politique/conseil-communal"))
+        self.assertIn("Anne Dumont", council)
