@@ -5,6 +5,8 @@ from imio.eguichet import _
 from imio.eguichet.actions import submitted_case
 from imio.eguichet.browser.form import EguichetForm
 from imio.eguichet.browser.form import EguichetFormView
+from plone import api
+from plone.formwidget.namedfile.interfaces import IFileUploadTemporaryStorage
 from plone.namedfile.interfaces import INamedField
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from z3c.form import button
@@ -32,8 +34,6 @@ class CheckAnswersForm(EguichetForm):
     check_template = ViewPageTemplateFile("templates/check_answers.pt")
     buttons = button.Buttons()
     handlers = button.Handlers()
-    # Actions appear or not by step: read them again once a button has run.
-    refreshActions = True
     step = FILL
 
     @button.buttonAndHandler(
@@ -74,12 +74,18 @@ class CheckAnswersForm(EguichetForm):
         self.step = SENT
 
     def update(self):
+        if self.request.method == "POST":
+            self.restore_uploads()
         if self.request.method == "POST" and self.answers_checked():
             self.step = CHECK
             self.restore_files()
         self.formMaybeForceSSL()
         # Easyform's own update would send at the first valid post.
+        step = self.step
         super(EasyFormForm, self).update()
+        if self.step != step:
+            # The buttons offered depend on the step a button led to.
+            self.updateActions()
         self.markWidgets()
         self.template = self.form_template
         if self.step == CHECK:
@@ -183,6 +189,29 @@ class CheckAnswersForm(EguichetForm):
             if value is not None and hasattr(value, "data"):
                 files[widget.name] = value
         return files
+
+    def restore_uploads(self):
+        """Take back the files that the file widgets kept after Modifier.
+
+        The widget reads its temporary copy once and forgets it, while the
+        answers are read twice (widgets, then validation): the file is put in
+        the request as if it had just been sent.
+        """
+        storage = IFileUploadTemporaryStorage(api.portal.get()).upload_map
+        for key in list(self.request.form):
+            if not key.endswith(".file_upload_id"):
+                continue
+            widget_name = key[: -len(".file_upload_id")]
+            field = self.schema.get(widget_name.rsplit(".", 1)[-1])
+            action = self.request.form.get(f"{widget_name}.action")
+            upload = storage.get(self.request.form[key] or "")
+            if not INamedField.providedBy(field) or action != "nochange" or not upload:
+                continue
+            self.request.form[widget_name] = field._type(
+                data=upload["data"], filename=upload.get("filename") or ""
+            )
+            del self.request.form[f"{widget_name}.action"]
+            del storage[self.request.form[key]]
 
     def restore_files(self):
         """Put back the files sent along with the checked answers."""
