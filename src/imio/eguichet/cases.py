@@ -13,6 +13,8 @@ from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.events import CaseSubmittedEvent
 from imio.eguichet.reference import ALPHABET
 from imio.eguichet.reference import new_reference
+from imio.eguichet.submissions import allow_submission
+from imio.eguichet.submissions import TOO_MANY_SUBMISSIONS
 from plone import api
 from plone.app.textfield.value import RichTextValue
 from plone.dexterity.utils import createContent
@@ -20,6 +22,7 @@ from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.interfaces import INamed
 from plone.schema.email import IEmail
 from zope.event import notify
+from zope.globalrequest import getRequest
 from zope.lifecycleevent import ObjectAddedEvent
 from OFS.event import ObjectWillBeAddedEvent
 from zope.schema import getFieldsInOrder
@@ -37,6 +40,14 @@ FIRST_LAST_FIELDS = (("firstname", "lastname"), ("first_name", "last_name"))
 class SubmissionRefused(Exception):
     """The form does not accept this submission; the message says why."""
 
+    status = 403
+
+
+class TooManySubmissions(SubmissionRefused):
+    """The client or user has sent too many submissions lately."""
+
+    status = 429
+
 
 def site_now() -> datetime:
     zone = api.portal.get_registry_record("plone.portal_timezone", default=None)
@@ -49,6 +60,8 @@ def check_may_submit(form):
         raise SubmissionRefused(_("This form is not open for submissions."))
     if IEguichetForm(form).submitters == CITIZENS and api.user.is_anonymous():
         raise SubmissionRefused(_("Please log in to submit this form."))
+    if not allow_submission(getRequest()):
+        raise TooManySubmissions(TOO_MANY_SUBMISSIONS)
 
 
 def create_case(form, schema, data):

@@ -24,15 +24,19 @@ class AttemptLimiter:
         self._lock = threading.Lock()
         self._next_sweep = clock() + window
 
-    def allow(self, client: str) -> bool:
-        """Count an attempt of ``client``; False once it has used them all."""
+    def allow(self, client: str, attempts: int | None = None) -> bool:
+        """Count an attempt of ``client``; False once it has used them all.
+
+        ``attempts`` overrides the limit, for limits read from the registry.
+        """
+        limit = self.attempts if attempts is None else attempts
         now = self.clock()
         with self._lock:
             if now >= self._next_sweep:
                 self._sweep(now)
             times = self._seen.setdefault(client or "", deque())
             _expire(times, now - self.window)
-            if len(times) >= self.attempts:
+            if len(times) >= limit:
                 return False
             times.append(now)
             return True

@@ -30,6 +30,7 @@ class CreateCase(Action):
         try:
             case, access_code = create_case(form, get_schema(form), fields)
         except SubmissionRefused as refusal:
+            request.response.setStatus(refusal.status)
             return {FORM_ERROR_MARKER: refusal.args[0]}
         IAnnotations(request)[SUBMITTED_CASE] = (case, access_code)
 

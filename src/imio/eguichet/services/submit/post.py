@@ -39,7 +39,9 @@ class SubmitPost(Service):
         try:
             case, access_code = create_case(self.context, schema, data)
         except SubmissionRefused as refusal:
-            return self.refuse(403, refusal.args[0])
+            if refusal.status == 429:
+                self.request.response.setHeader("Retry-After", "3600")
+            return self.refuse(refusal.status, refusal.args[0])
         self.request.response.setStatus(201)
         answer = {"@id": case.absolute_url(), "reference": case.formatted_reference()}
         if access_code:
