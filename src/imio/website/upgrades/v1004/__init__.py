@@ -1,4 +1,4 @@
-"""1004: events with place, price and accessibility; opening hours in the catalog."""
+"""1004: events with place, price and accessibility; catalog for the search page."""
 
 from plone import api
 
@@ -7,9 +7,11 @@ COLUMN = "opening_hours"
 
 
 def catalog_opening_hours(setup_tool):
-    """Add the metadata column once, then fill it for services and places."""
+    """Add the metadata column once, then fill it; index the procedures' texts."""
     catalog = api.portal.get_tool("portal_catalog")
     if COLUMN not in catalog.schema():
         catalog.addColumn(COLUMN)
-    for brain in catalog.unrestrictedSearchResults(portal_type=["Service", "Place"]):
-        catalog.reindexObject(brain._unrestrictedGetObject(), idxs=["getId"])
+    types = ["Service", "Place", "Procedure"]
+    for brain in catalog.unrestrictedSearchResults(portal_type=types):
+        # Reindexing updates the metadata columns as well.
+        brain._unrestrictedGetObject().reindexObject(idxs=["SearchableText"])
