@@ -37,6 +37,7 @@ RECORD_KEY = "imio.commune.demo_content"
 EGUICHET = "e-guichet"
 TAXONOMIES = ("taxonomy_audience", "taxonomy_life_event", "taxonomy_topic")
 COMMON = ("title", "description", *TAXONOMIES)
+EVENT_DETAILS = ("location", "recurrence", "price", "reduced_mobility_access")
 
 
 @cache
@@ -254,11 +255,13 @@ class DemoContent:
     def build_events(self) -> None:
         for container, entry in self.items("events"):
             day = day_of(entry, self.today)
+            place = self.find_in("places", entry["place"]) if "place" in entry else None
             item = self.create(
                 container,
                 entry["id"],
                 "Event",
-                **picked(entry, (*COMMON, "location", "recurrence")),
+                **picked(entry, (*COMMON, *EVENT_DETAILS)),
+                place=self.relation(place),
                 start=event_moment(day, entry["at"]),
                 end=event_moment(day, entry["until"]),
                 text=rich_text(entry["text"]),

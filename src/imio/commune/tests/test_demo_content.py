@@ -2,6 +2,8 @@
 
 from DateTime import DateTime
 from datetime import datetime
+from imio.commune.cluster.cluster import instance_environment
+from pathlib import Path
 from imio.commune.answers import apply_answers
 from imio.commune.answers import complete_answers
 from imio.commune.answers import stored_answers
@@ -24,8 +26,13 @@ from zope.annotation.interfaces import IAnnotations
 from zope.component.hooks import setSite
 
 import html
+import json
 import re
 import requests
+import shutil
+import subprocess
+import sys
+import tempfile
 import transaction
 import unittest
 
@@ -151,6 +158,11 @@ class TestDemoContent(unittest.TestCase):
         market = self.site["agenda"]["marche-hebdomadaire"]
         self.assertEqual(market.recurrence, "RRULE:FREQ=WEEKLY;BYDAY=SA")
         self.assertEqual(market.start.astimezone(TIMEZONE).weekday(), 5)
+        blood = self.site["agenda"]["collecte-de-sang"]
+        self.assertEqual(blood.place.to_object.title, "Salle des fêtes")
+        self.assertEqual(
+            (blood.price, blood.reduced_mobility_access), ("Gratuit", True)
+        )
         [alert] = active_alert_brains()
         self.assertGreater(alert.end - DateTime(), 360)
         news = api.content.find(portal_type="News Item", sort_on="Date")
@@ -276,3 +288,43 @@ class TestCitizenJourney(unittest.TestCase):
         self.assertIn("Marché hebdomadaire", agenda)
         council = page_text(self.get(f"{self.root}/vie-politique/conseil-communal"))
         self.assertIn("Anne Dumont", council)
+
+
+DEMO_PROFILE = Path(__file__).parents[4] / "profiles" / "demo.yaml"
+IMIO_COMMUNE = Path(sys.executable).parent / "imio-commune"
+
+
+class TestDemoProfile(unittest.TestCase):
+    """`make start` deploys profiles/demo.yaml with the fleet command line."""
+
+    def setUp(self):
+        self.var = Path(tempfile.mkdtemp(prefix="imio-var-"))
+        self.env = instance_environment(self.var)
+
+    def tearDown(self):
+        shutil.rmtree(self.var)
+
+    def imio_commune(self, *args: str) -> list[dict]:
+        result = subprocess.run(
+            [str(IMIO_COMMUNE), "--json", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        self.assertEqual(result.returncode, 0, result.stderr)
+        return json.loads(result.stdout)
+
+    def test_deploying_the_demo_twice(self):
+        [created] = self.imio_commune("deploy", str(DEMO_PROFILE))
+        self.assertEqual((created["site"], created["résultat"]), ("demo", "créé"))
+        [again] = self.imio_commune("deploy", str(DEMO_PROFILE))
+        self.assertEqual(again["résultat"], "inchangé")
+        [report] = self.imio_commune("report", "demo")
+        contents = report["contenus"]
+        self.assertEqual(contents["Procedure"], 20)
+        self.assertEqual(contents["Service"], 7)
+        self.assertEqual(contents["Person"], 8)
+        self.assertEqual(contents["Event"], 6)
+        self.assertEqual(contents["News Item"], 6)
+        self.assertEqual(contents["Alert"], 1)
