@@ -9,9 +9,10 @@ the same machine. Mail goes to an SMTP server on loopback.
 
 Printed per action: submissions per second and the ratio to save-data, the
 conflict errors (each one makes Zope replay the request, and its error log
-notes it in the event log) and answers 5xx, and the lost submissions: posts answered with
-the thank-you page whose case or save-data row is not in the database after
-the instance stopped.
+notes it in the event log) and answers 5xx, and the lost submissions: posts
+answered with the thank-you page whose case or save-data row is not in the
+database once the instance has stopped. The conflicts are listed by the index,
+lexicon or container whose BTree node two submissions both changed.
 
     .venv/bin/python bench/eguichet_submit.py [--submissions 200] [--rounds 2]
 """
@@ -81,7 +82,11 @@ FORMS = {
     ),
 }
 # Zope's error log notes each conflict that makes it replay a request.
-CONFLICT = re.compile(r"ConflictError at \S+?/([\w-]+): .*?class ([\w.]+)")
+CONFLICT = re.compile(
+    r"ConflictError at \S+?/([\w-]+): .*?\(oid (0x[0-9a-f]+), class ([\w.]+)"
+)
+# Index values holding more documents than this are not searched for a conflict.
+WALKED_VALUES = 5000
 
 
 def prepare(smtp_port: int) -> None:
@@ -117,7 +122,65 @@ def prepare(smtp_port: int) -> None:
     app._p_jar.close()
 
 
-def count() -> None:
+def btree_nodes(tree):
+    """The persistent nodes of a BTree or TreeSet: inner nodes and buckets."""
+    if getattr(tree, "_p_oid", None):
+        yield tree
+    state = tree.__getstate__() if hasattr(tree, "_firstbucket") else None
+    if state and len(state) == 2:
+        for child in state[0][::2]:
+            yield from btree_nodes(child)
+
+
+def owner_names(site) -> dict[str, str]:
+    """Which catalog structure, case container or saved data owns each BTree node."""
+    from imio.eguichet.content.case_folder.content import get_cases_folder
+
+    catalog = site.portal_catalog
+    holders = [("catalog", catalog._catalog)]
+    holders += [(f"index {name}", index) for name, index in catalog.Indexes.items()]
+    holders += [(f"lexicon {name}", item) for name, item in catalog.objectItems()]
+    holders += [
+        ("cases folder", get_cases_folder(site)),
+        ("save-data", site["bench-save-data"]._inputStorage),
+    ]
+    names = {}
+    for name, holder in holders:
+        name_nodes(name, holder, 2, names)
+    return names
+
+
+def is_structure(value) -> bool:
+    """A persistent part of an index or container, not a content item."""
+    return hasattr(value, "_p_oid") and not hasattr(value, "portal_type")
+
+
+def oid_of(node) -> str:
+    return hex(int.from_bytes(node._p_oid, "big"))
+
+
+def name_nodes(name: str, holder, depth: int, names: dict) -> None:
+    """Name the BTree nodes that holder's attributes (or items) reach."""
+    if hasattr(holder, "_p_activate"):
+        holder._p_activate()
+    items = holder.items() if isinstance(holder, dict) else vars(holder).items()
+    for attr, value in list(items):
+        if hasattr(value, "_firstbucket"):
+            names.update(
+                dict.fromkeys(map(oid_of, btree_nodes(value)), f"{name} {attr}")
+            )
+            if attr == "_index" and len(value) < WALKED_VALUES:
+                for key, documents in value.items():
+                    if getattr(documents, "_p_oid", None):
+                        where = f"{name} _index[{key!r}]"
+                        names.update(
+                            dict.fromkeys(map(oid_of, btree_nodes(documents)), where)
+                        )
+        elif depth and (isinstance(value, dict) or is_structure(value)):
+            name_nodes(f"{name} {attr}", value, depth - 1, names)
+
+
+def count(oids: list[str]) -> None:
     """Print what the database holds after the run: cases and save-data rows."""
     from imio.commune.cli.zope_app import open_app
     from imio.eguichet.content.case_folder.content import get_cases_folder
@@ -142,6 +205,9 @@ def count() -> None:
             "bench-case": len(cases),
             "bench-case-indexed": len(indexed),
             "bench-save-data": len(rows),
+            "owners": {
+                oid: name for oid, name in owner_names(site).items() if oid in oids
+            },
         })
     )
     app._p_jar.close()
@@ -234,7 +300,7 @@ def run_round(base: str, form_id: str, first: int, total: int) -> tuple:
 
 
 def conflicts_since(log: Path, offset: int) -> collections.Counter:
-    """Replayed requests since offset, by (form, class of the conflicting object)."""
+    """Replayed requests since offset, by form, oid and class in conflict."""
     text = log.read_text(errors="replace")[offset:] if log.exists() else ""
     return collections.Counter(CONFLICT.findall(text))
 
@@ -311,10 +377,11 @@ def measure(args, work: Path) -> dict:
             time.sleep(2)
         finally:
             instance.stop()
+        conflict_oids = sorted({oid for _form, oid, _class in results["conflicts"]})
         stored = json.loads(
             subprocess
             .run(
-                [sys.executable, __file__, "--count"],
+                [sys.executable, __file__, "--count", *conflict_oids],
                 env=env,
                 check=True,
                 capture_output=True,
@@ -338,8 +405,11 @@ def report(args, results: dict) -> None:
     }
     measured = args.rounds * args.submissions
     conflicts = collections.Counter()
-    for (form_id, _class), n in results["conflicts"].items():
+    places = collections.Counter()
+    owners = results["stored"]["owners"]
+    for (form_id, oid, class_name), n in results["conflicts"].items():
         conflicts[form_id] += n
+        places[form_id, owners.get(oid, class_name)] += n
     print(
         f"\nForm submissions, {CLIENTS} clients, {args.rounds} x {args.submissions} "
         f"per action after {args.warm_up} to warm up, one instance on FileStorage"
@@ -365,9 +435,9 @@ def report(args, results: dict) -> None:
         f"\ncases in the catalog: {results['stored']['bench-case-indexed']}, "
         f"confirmation e-mails received: {results['mails']}"
     )
-    if results["conflicts"]:
-        print("replayed requests, by form and class of the conflicting object:")
-        for (form_id, name), n in results["conflicts"].most_common():
+    if places:
+        print("replayed requests, by form and object in conflict:")
+        for (form_id, name), n in places.most_common():
             print(f"  {n:5d}  {form_id:16} {name}")
 
 
@@ -377,12 +447,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--warm-up", type=int, default=40)
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--count", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
         return prepare(args.prepare)
-    if args.count:
-        return count()
+    if args.count is not None:
+        return count(args.count)
     work = Path(tempfile.mkdtemp(prefix="imio-bench-submit-"))
     try:
         results = measure(args, work)
