@@ -105,6 +105,8 @@ bench: install system-packages ## Benchmarks, printed as ratios against a baseli
 		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 	$(BIN)/python bench/site_creation.py
 	$(BIN)/python bench/scaleout.py
+	$(BIN)/python bench/eguichet_submit.py
+	$(BIN)/python bench/home_page.py
 
 .PHONY: bench-fleet
 bench-fleet: install ## Deploy all 261 Walloon communes into one FileStorage (long)
