@@ -117,6 +117,7 @@ class CheckAnswersForm(EguichetForm):
                 ),
             }
             for widget in self.all_widgets().values()
+            if widget.field.__name__ in self.schema
         ]
 
     def action(self):

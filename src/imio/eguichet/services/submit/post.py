@@ -1,14 +1,21 @@
 """``POST {form}/@submit``: a JSON submission becomes a case."""
 
+from collective.easyform.api import get_expression
 from collective.easyform.api import get_schema
+from collective.easyform.interfaces import IFieldExtender
+from collective.easyform.interfaces import IFieldValidator
 from imio.eguichet import _
+from imio.eguichet.behaviors import IEguichetForm
 from imio.eguichet.cases import create_case
 from imio.eguichet.cases import SubmissionRefused
+from imio.eguichet.honeypot import filled_in
+from imio.eguichet.uploads import refusal
 from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.interfaces import INamedField
 from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
 from zope.i18n import translate
+from zope.component import queryUtility
 from zope.schema import getFieldsInOrder
 from zope.schema.interfaces import ValidationError
 
@@ -31,6 +38,9 @@ class SubmitPost(Service):
             payload = None
         if not isinstance(payload, dict):
             return self.refuse(400, _("The submission must be a JSON object."))
+        if filled_in(payload):
+            # Refused like any malformed submission, without telling a robot why.
+            return self.refuse(400, _("This submission cannot be accepted."))
         schema = get_schema(self.context)
         data, errors = self.read_fields(schema, payload)
         if errors:
@@ -70,8 +80,32 @@ class SubmitPost(Service):
             except (ValidationError, ValueError, TypeError) as error:
                 errors[name] = self.describe(error)
                 continue
+            message = self.editor_check(field, value)
+            if message:
+                errors[name] = self.translate(message)
+                continue
             data[name] = value
         return data, errors
+
+    def editor_check(self, field, value):
+        """What the web form would say of a valid value: file limits, validators."""
+        if INamedField.providedBy(field):
+            return refusal(value.data, IEguichetForm(self.context))
+        # The Belgian (or other) validators and the TALES expression chosen
+        # in the form editor, run as easyform's form view runs them.
+        extender = IFieldExtender(field)
+        for name in getattr(extender, "validators", None) or ():
+            validator = queryUtility(IFieldValidator, name=name)
+            message = validator(value, REQUEST=self.request) if validator else None
+            if message:
+                return message
+        expression = getattr(extender, "TValidator", None)
+        if expression:
+            try:
+                return get_expression(self.context, expression, value=value) or None
+            except Exception:
+                return _("This value is not valid.")
+        return None
 
     def convert(self, field, raw):
         if INamedField.providedBy(field):
