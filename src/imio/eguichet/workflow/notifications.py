@@ -1,4 +1,9 @@
-"""E-mails to the applicant: on submission and at each visible step."""
+"""E-mails to the applicant: on submission and at each visible step.
+
+Through the MailHost's queue when the site has one (the commune policy sets it
+up): the message is queued with the case's transaction and sent later, so an
+SMTP outage delays the e-mail but never loses it nor the case.
+"""
 
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -94,11 +99,15 @@ def _send(case, subject, paragraphs, mapping):
     ))
     message["To"] = formataddr((case.applicant_name or "", case.applicant_email))
     message.set_content("\n\n".join(text(paragraph) for paragraph in paragraphs))
-    # Sent once the case is committed, never as part of its transaction: an
-    # unreachable mail server must not undo a submission or a decision.
-    transaction.get().addAfterCommitHook(
-        _deliver, args=(api.portal.get_tool("MailHost"), message.as_string())
-    )
+    mailhost = api.portal.get_tool("MailHost")
+    if mailhost.smtp_queue:
+        # Written to the queue directory when the case commits, and sent by
+        # the queue's thread whenever the mail server answers.
+        mailhost.send(message.as_string(), immediate=False)
+        return
+    # Without a queue, sent once the case is committed, never as part of its
+    # transaction: an unreachable mail server must not undo a submission.
+    transaction.get().addAfterCommitHook(_deliver, args=(mailhost, message.as_string()))
 
 
 def _deliver(committed, mailhost, message):
