@@ -12,6 +12,7 @@ from imio.commune.demo.builder import apply_demo_content
 from imio.commune.groups import agent_groups_problem
 from imio.commune.groups import apply_agent_groups
 from imio.commune.groups import DEFAULT_AGENT_GROUPS
+from imio.commune.mail import apply_mail_queue
 from imio.eguichet.library import install_form
 from plone import api
 from zope.annotation.interfaces import IAnnotations
@@ -233,6 +234,7 @@ def apply_answers(site, answers: dict) -> list[str]:
     with api.env.adopt_roles(["Manager"]):
         apply_site_properties(site, answers, changes)
         apply_registry(answers, changes)
+        apply_mail_queue(site, changes)
         apply_site_tree(site, answers, changes)
         apply_groups(site, changes)
         apply_agent_groups(site, answers, changes)

@@ -155,5 +155,8 @@ class TestUpgradeTo1002(unittest.TestCase):
         self.assertEqual(upgrade_site(self.site), f"mis à niveau : {PROFILE}")
         self.assertEqual(agent_groups(self.site), self.fresh["groups"])
         self.assertEqual(stored_answers(self.site), self.fresh["answers"])
-        self.assertEqual(profile_versions(self.site)["imio.commune"], "1002")
+        self.assertEqual(
+            profile_versions(self.site)["imio.commune"],
+            self.site["portal_setup"].getVersionForProfile(PROFILE),
+        )
         self.assertEqual(upgrade_site(self.site), "à jour")
