@@ -1,6 +1,7 @@
 """Installing and removing imio.eguichet."""
 
 from imio.eguichet.interfaces import IImioEguichetLayer
+from imio.eguichet.testing import add_form
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
 from plone import api
 from plone.app.testing import setRoles
@@ -40,7 +41,7 @@ class TestUpgrades(unittest.TestCase):
         setup.setLastVersionForProfile("imio.eguichet:default", "1000")
         setup.upgradeProfile("imio.eguichet:default")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1002",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1003",)
         )
         for permission in ("Access Dashboard", "Export Cases"):
             roles = [
@@ -65,3 +66,28 @@ class TestUpgrades(unittest.TestCase):
         self.assertIn(
             "127.0.0.1", api.portal.get_registry_record("imio.eguichet.trusted_proxies")
         )
+
+    def test_1003_offers_the_check_answers_view_once(self):
+        portal = self.layer["portal"]
+        setup = portal.portal_setup
+        fti = portal.portal_types["EasyForm"]
+        fti.view_methods = ("view",)
+        for _run in range(2):
+            setup.setLastVersionForProfile("imio.eguichet:default", "1002")
+            setup.upgradeProfile("imio.eguichet:default")
+            self.assertEqual(fti.view_methods, ("view", "demande"))
+        self.assertEqual(
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1003",)
+        )
+
+
+class TestEasyFormViews(unittest.TestCase):
+    layer = IMIO_EGUICHET_INTEGRATION_TESTING
+
+    def test_editors_may_choose_the_two_step_view(self):
+        portal = self.layer["portal"]
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        form = add_form(portal)
+        self.assertIn("demande", [view for view, _title in form.getAvailableLayouts()])
+        form.setLayout("demande")
+        self.assertEqual(form.getLayout(), "demande")
