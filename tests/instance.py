@@ -54,6 +54,7 @@ class DemoInstanceLayer(Layer):
         if deployed.returncode:
             shutil.rmtree(var)
             raise RuntimeError(f"deploy failed: {deployed.stderr}")
+        self.prepare(var, env)
         port = free_port()
         process = ManagedProcess(
             "demo instance",
@@ -78,6 +79,9 @@ class DemoInstanceLayer(Layer):
         except RuntimeError:
             self.tearDown()
             raise
+
+    def prepare(self, var: Path, env: dict):
+        """Change the deployed site before the instance serves it."""
 
     def tearDown(self):
         self["process"].stop()
