@@ -3,9 +3,15 @@
 from datetime import datetime
 from decimal import Decimal
 from imio.eguichet import _
+from imio.eguichet.behaviors.secret import IEditorsOnly
+from imio.eguichet.behaviors.secret import Secret
+from imio.eguichet.behaviors.secret import SecretFieldWidget
+from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.supermodel import model
 from zope import schema
+from urllib.parse import urlsplit
+from zope.interface import alsoProvides
 from zope.interface import Invalid
 from zope.interface import invariant
 from zope.interface import provider
@@ -20,6 +26,14 @@ SUBMITTERS = SimpleVocabulary([
     SimpleTerm(ANYONE, title=_("Anyone, without logging in")),
     SimpleTerm(CITIZENS, title=_("Logged-in citizens only")),
 ])
+
+
+def http_address(value: str) -> bool:
+    """Only http and https: the webhook must not reach files or other schemes."""
+    address = urlsplit(value)
+    if address.scheme not in ("http", "https") or not address.hostname:
+        raise Invalid(_("Give an address starting with http:// or https://."))
+    return True
 
 
 @provider(IFormFieldProvider)
@@ -39,6 +53,8 @@ class IEguichetForm(model.Schema):
             "closing_date",
             "max_attachment_mb",
             "allowed_attachment_types",
+            "webhook_url",
+            "webhook_secret",
         ],
     )
 
@@ -87,11 +103,33 @@ class IEguichetForm(model.Schema):
         default=[],
     )
 
+    webhook_url = schema.URI(
+        title=_("Webhook address"),
+        description=_(
+            "The commune's software that is told of each step of this form's "
+            "cases, by a signed POST request. Leave empty for none."
+        ),
+        constraint=http_address,
+        required=False,
+    )
+    directives.widget("webhook_secret", SecretFieldWidget)
+    webhook_secret = Secret(
+        title=_("Webhook secret"),
+        description=_(
+            "Shared with that software, which checks the signature with it. "
+            "Never shown again: leave empty to keep the current one."
+        ),
+        required=False,
+    )
+
     @invariant
     def open_before_closed(data):
         opening, closing = data.opening_date, data.closing_date
         if opening and closing and opening >= closing:
             raise Invalid(_("The form must open before it closes."))
+
+
+alsoProvides(IEguichetForm["webhook_url"], IEditorsOnly)
 
 
 def is_open(form, now: datetime) -> bool:
