@@ -1,0 +1,576 @@
+"""The e-guichet in a real browser: citizens send every form, agents process.
+
+Each form of the demo site is filled in, checked and sent as a citizen would;
+the confirmation e-mail is read from a real SMTP server. Agents of the
+processing service take cases through the workflow on the case page, and
+every step the applicant is told about arrives by e-mail.
+"""
+
+from tests.browser import accessibility_violations
+from tests.browser import RecordedPage
+from tests.browser import screenshot
+from tests.eguichet_layer import AGENT
+from tests.eguichet_layer import CITIZEN
+from tests.eguichet_layer import EGUICHET_BROWSER
+from tests.eguichet_layer import WORKS_AGENT
+from tests.mail import text_of
+
+import re
+import struct
+import unittest
+import zlib
+
+
+REFERENCE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b")
+ACCESS_CODE = re.compile(r"code d'accès est ([A-Z0-9]{10})")
+NATIONAL_NUMBER = "85073003328"
+WRONG_NATIONAL_NUMBER = "85073003329"
+IBAN = "BE68 5390 0754 7034"
+
+
+def png_image() -> bytes:
+    """A real 2x2 grey PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    pixels = zlib.compress(b"\x00\x80\x80\x00\x80\x80")
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", pixels)
+        + chunk(b"IEND", b"")
+    )
+
+
+def pdf_document() -> bytes:
+    """A real one-page PDF."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    return out + b"startxref\n%d\n%%%%EOF\n" % xref
+
+
+def attachment(name: str, mime: str, data: bytes) -> dict:
+    return {"name": name, "mimeType": mime, "buffer": data}
+
+
+# What a citizen types in each form of the demo site.
+ANSWERS = {
+    "certificat-de-residence": {
+        "lastname": "Dupont",
+        "firstname": "Marie",
+        "national_number": NATIONAL_NUMBER,
+        "email": CITIZEN["email"],
+        "phone": "081 24 60 00",
+        "purpose": "Employeur",
+        "history": True,
+        "delivery": "email",
+    },
+    "composition-de-menage": {
+        "lastname": "Dupont",
+        "firstname": "Marie",
+        "national_number": NATIONAL_NUMBER,
+        "email": CITIZEN["email"],
+        "purpose": "Mutualité",
+        "delivery": "post",
+    },
+    "extrait-acte": {
+        "act_type": "naissance",
+        "concerned_person": "Dupont Marie",
+        "event_date": "1985-07-30",
+        "event_place": "Namur",
+        "relationship": "self",
+        "lastname": "Dupont",
+        "firstname": "Marie",
+        "email": "extrait-acte@example.org",
+        "purpose": "Mariage à l'étranger",
+    },
+    "declaration-perte-document": {
+        "lastname": "Dupont",
+        "firstname": "Marie",
+        "national_number": NATIONAL_NUMBER,
+        "email": CITIZEN["email"],
+        "document_type": "eid",
+        "theft": True,
+        "lost_on": "2025-03-02",
+        "circumstances": "Portefeuille volé dans le bus.",
+    },
+    "reservation-salle": {
+        "fullname": "Jean Lemaire",
+        "organisation": "Les Amis de Jambes",
+        "email": "reservation-salle@example.org",
+        "phone": "0475 12 34 56",
+        "hall": "Salle des fêtes de Jambes",
+        "event_date": "2030-06-15",
+        "event_kind": "association",
+        "guests": "80",
+        "iban": IBAN,
+        "rules_accepted": True,
+    },
+    "signalement-voirie": {
+        "problem": "pothole",
+        "location": "Rue de Fer 25",
+        "postal_code": "5000",
+        "description": "Un nid-de-poule profond devant le numéro 25.",
+        "photo": attachment("nid-de-poule.png", "image/png", png_image()),
+        "fullname": "Paul Henrard",
+        "email": "signalement-voirie@example.org",
+    },
+    "occupation-domaine-public": {
+        "fullname": "Claire Renard",
+        "company": "Déménagements Renard",
+        "email": "occupation-domaine-public@example.org",
+        "phone": "081 22 33 44",
+        "occupation": "moving",
+        "street": "Rue de l'Ange 12",
+        "postal_code": "5000",
+        "start_date": "2030-05-10",
+        "end_date": "2030-05-10",
+        "length_m": "12",
+        "plan": attachment("plan.pdf", "application/pdf", pdf_document()),
+    },
+    "inscription-stage": {
+        "course": "Stage nature, 7 à 10 ans",
+        "child_lastname": "Lemaire",
+        "child_firstname": "Lucie",
+        "child_birth_date": "2017-04-21",
+        "health": "Allergie aux arachides.",
+        "fullname": "Jean Lemaire",
+        "email": "inscription-stage@example.org",
+        "phone": "0475 12 34 56",
+        "street": "Rue Mazy 8",
+        "postal_code": "5100",
+        "locality": "Jambes",
+        "photos_allowed": True,
+    },
+    "carte-stationnement-riverain": {
+        "lastname": "Dupont",
+        "firstname": "Marie",
+        "national_number": NATIONAL_NUMBER,
+        "email": CITIZEN["email"],
+        "street": "Rue de l'Ange 3",
+        "postal_code": "5000",
+        "plate": "1-ABC-234",
+        "vehicle_use": "owned",
+        "registration_certificate": attachment(
+            "certificat-immatriculation.pdf", "application/pdf", pdf_document()
+        ),
+    },
+}
+# Forms for the citizens logged in with their account (itsme, eID, member).
+MEMBERS_ONLY = {
+    "certificat-de-residence",
+    "composition-de-menage",
+    "declaration-perte-document",
+    "carte-stationnement-riverain",
+}
+
+
+class EguichetBrowserTestCase(unittest.TestCase):
+    layer = EGUICHET_BROWSER
+
+    def setUp(self):
+        self.site_url = self.layer["site_url"]
+        self.inbox = self.layer["inbox"]
+        self.recorded = RecordedPage(self.layer["browser"])
+        self.page = self.recorded.page
+
+    def tearDown(self):
+        self.recorded.close()
+
+    def assertAccessible(self, page=None):
+        self.assertEqual(accessibility_violations(page or self.page), [])
+
+    def log_in(self, member: dict, page=None):
+        page = page or self.page
+        page.goto(f"{self.site_url}/login")
+        page.fill("#__ac_name", member["id"])
+        page.fill("#__ac_password", member["password"])
+        page.click("#buttons-login")
+        page.wait_for_load_state()
+        self.assertNotIn("/login", page.url.split("?")[0].rsplit("/", 1)[-1])
+
+    def fill_form(self, answers: dict, page=None):
+        page = page or self.page
+        for name, value in answers.items():
+            field = page.locator(
+                f'[name="form.widgets.{name}"], [name="form.widgets.{name}:list"]'
+            ).first
+            tag = field.evaluate("node => node.tagName.toLowerCase()")
+            kind = field.get_attribute("type")
+            if tag == "select":
+                field.select_option(value)
+            elif kind == "checkbox":
+                field.set_checked(bool(value))
+            elif kind == "file":
+                field.set_input_files(files=[value])
+            else:
+                field.fill(value)
+
+    def send_form(self, form_id: str, answers: dict, shots: str | None = None):
+        """Fill, continue, check and send; the reference on the confirmation."""
+        page = self.page
+        page.goto(f"{self.site_url}/e-guichet/{form_id}")
+        self.fill_form(answers)
+        if shots:
+            screenshot(page, f"{shots}-01-formulaire")
+        page.click("#form-buttons-continue")
+        page.wait_for_load_state()
+        self.assertIn("Vérifiez vos réponses avant de les envoyer.", page.content())
+        if shots:
+            screenshot(page, f"{shots}-02-verification")
+        page.get_by_role("button", name="Envoyer").click()
+        page.wait_for_load_state()
+        confirmation = page.locator(".eguichet-confirmation")
+        self.assertIn("Votre demande a été envoyée", confirmation.inner_text())
+        reference = confirmation.locator(".case-reference").inner_text()
+        self.assertRegex(reference, REFERENCE)
+        if shots:
+            screenshot(page, f"{shots}-03-confirmation")
+        return reference
+
+    def confirmation_email(self, address: str, reference: str):
+        return self.inbox.wait_for(address, reference)
+
+    def case_url(self, reference: str) -> str:
+        return f"{self.site_url}/demandes/{reference.replace('-', '')}"
+
+
+class TestCitizenSendsEachForm(EguichetBrowserTestCase):
+    """Every form of the demo, filled in, checked and sent."""
+
+    def submit_and_check(self, form_id: str):
+        answers = ANSWERS[form_id]
+        if form_id in MEMBERS_ONLY:
+            self.log_in(CITIZEN)
+        reference = self.send_form(form_id, answers)
+        confirmation = self.page.locator(".eguichet-confirmation").inner_text()
+        self.assertIn("Et maintenant ?", confirmation)
+        self.assertIn(
+            f"Une confirmation a été envoyée à {answers['email']}", confirmation
+        )
+        message = self.confirmation_email(answers["email"], reference)
+        self.assertIn(answers["email"], str(message["To"]))
+        body = text_of(message)
+        self.assertIn(reference, body)
+        if form_id in MEMBERS_ONLY:
+            self.assertIsNone(ACCESS_CODE.search(body))
+        else:
+            code = ACCESS_CODE.search(body)
+            self.assertIsNotNone(code, body)
+            self.assertIn(code.group(1), confirmation)
+        self.assertEqual(self.recorded.errors, [])
+
+
+for _form_id in ANSWERS:
+
+    def _test(self, form_id=_form_id):
+        self.submit_and_check(form_id)
+
+    _test.__doc__ = f"The citizen sends {_form_id} and receives its reference."
+    setattr(
+        TestCitizenSendsEachForm,
+        f"test_send_{_form_id.replace('-', '_')}",
+        _test,
+    )
+
+
+class TestCitizenSteps(EguichetBrowserTestCase):
+    """The steps of a form as a citizen sees them, accessible, with mistakes."""
+
+    def test_form_check_and_confirmation_are_accessible(self):
+        page = self.page
+        page.goto(f"{self.site_url}/e-guichet/signalement-voirie")
+        self.assertAccessible()
+        answers = ANSWERS["signalement-voirie"]
+        self.fill_form(answers)
+        screenshot(page, "citoyen-eguichet-01-formulaire")
+        page.click("#form-buttons-continue")
+        page.wait_for_load_state()
+        summary = page.locator(".eguichet-answers").inner_text()
+        self.assertIn("Nid-de-poule", summary)
+        self.assertIn("nid-de-poule.png", summary)
+        self.assertAccessible()
+        screenshot(page, "citoyen-eguichet-02-verification")
+        page.get_by_role("button", name="Envoyer").click()
+        page.wait_for_load_state()
+        reference = page.locator(".eguichet-confirmation .case-reference").inner_text()
+        self.assertRegex(reference, REFERENCE)
+        self.assertIn("Votre code d'accès est", page.content())
+        self.assertAccessible()
+        screenshot(page, "citoyen-eguichet-03-confirmation")
+
+    def test_modify_goes_back_to_the_answers(self):
+        page = self.page
+        page.goto(f"{self.site_url}/e-guichet/extrait-acte")
+        self.fill_form(ANSWERS["extrait-acte"])
+        page.click("#form-buttons-continue")
+        page.get_by_role("button", name="Modifier").click()
+        page.wait_for_load_state()
+        self.assertEqual(
+            page.input_value("#form-widgets-concerned_person"), "Dupont Marie"
+        )
+
+    def test_wrong_national_number_is_explained_next_to_the_field(self):
+        page = self.page
+        page.goto(f"{self.site_url}/e-guichet/inscription-stage")
+        self.fill_form({
+            **ANSWERS["inscription-stage"],
+            "child_national_number": WRONG_NATIONAL_NUMBER,
+        })
+        page.click("#form-buttons-continue")
+        page.wait_for_load_state()
+        field = page.locator("#formfield-form-widgets-child_national_number")
+        self.assertIn("registre national", field.inner_text().lower())
+        error = field.locator(".invalid-feedback").inner_text()
+        self.assertTrue(error.strip(), "no message next to the field")
+        self.assertNotIn("Vérifiez vos réponses", page.content())
+        self.assertEqual(
+            page.input_value("#form-widgets-child_national_number"),
+            WRONG_NATIONAL_NUMBER,
+        )
+        self.assertEqual(
+            page.input_value("#form-widgets-course"), "Stage nature, 7 à 10 ans"
+        )
+        self.assertAccessible()
+        screenshot(page, "citoyen-eguichet-04-erreur")
+
+
+class TestCitizenFollowsRequest(EguichetBrowserTestCase):
+    """Following a request: anonymously with the code, or in Mes démarches."""
+
+    def test_anonymous_applicant_follows_with_the_code_from_the_email(self):
+        answers = ANSWERS["extrait-acte"]
+        reference = self.send_form("extrait-acte", answers)
+        body = text_of(self.confirmation_email(answers["email"], reference))
+        code = ACCESS_CODE.search(body).group(1)
+        page = self.page
+        page.goto(f"{self.site_url}/@@suivi")
+        self.assertAccessible()
+        page.fill("#follow-reference", reference)
+        page.fill("#follow-access-code", code)
+        page.get_by_role("button", name="Suivre ma demande").click()
+        page.wait_for_load_state()
+        self.assertEqual(page.locator(".case-reference").inner_text(), reference)
+        self.assertEqual(page.locator(".case-state").inner_text(), "Envoyée")
+        self.assertAccessible()
+        screenshot(page, "citoyen-eguichet-05-suivi")
+
+    def test_wrong_access_code_tells_nothing(self):
+        page = self.page
+        page.goto(f"{self.site_url}/@@suivi")
+        page.fill("#follow-reference", "K7QM-4TZB")
+        page.fill("#follow-access-code", "ABCDEFGHJK")
+        page.get_by_role("button", name="Suivre ma demande").click()
+        error = page.locator(".follow-error").inner_text()
+        self.assertIn("Aucune demande", error)
+        self.assertEqual(page.input_value("#follow-reference"), "K7QM-4TZB")
+
+    def test_member_finds_the_request_in_mes_demarches(self):
+        self.log_in(CITIZEN)
+        reference = self.send_form(
+            "composition-de-menage", ANSWERS["composition-de-menage"]
+        )
+        page = self.page
+        page.goto(f"{self.site_url}/@@mes-demarches")
+        self.assertEqual(page.locator("h1").first.inner_text(), "Mes démarches")
+        row = page.locator("table.my-cases tr", has_text=reference)
+        self.assertIn("Composition de ménage", row.inner_text())
+        self.assertIn("Envoyée", row.inner_text())
+        self.assertAccessible()
+        screenshot(page, "citoyen-eguichet-06-mes-demarches")
+        row.get_by_role("link", name=reference).click()
+        page.wait_for_load_state()
+        self.assertEqual(page.locator(".case-reference").inner_text(), reference)
+        self.assertEqual(page.locator(".case-processing").count(), 0)
+
+
+class TestAgentProcessesRequests(EguichetBrowserTestCase):
+    """An agent of the service takes requests through the workflow."""
+
+    def setUp(self):
+        super().setUp()
+        self.citizen = RecordedPage(self.layer["browser"])
+
+    def tearDown(self):
+        self.citizen.close()
+        super().tearDown()
+
+    def citizen_sends(self, form_id="certificat-de-residence") -> str:
+        agent_page = self.page
+        self.page = self.citizen.page
+        try:
+            self.log_in(CITIZEN)
+            return self.send_form(form_id, ANSWERS[form_id])
+        finally:
+            self.page = agent_page
+
+    def apply(self, transition: str, comment: str = ""):
+        """Choose an action on the case page with the keyboard, and apply it."""
+        page = self.page
+        page.focus(f"#case-transition-{transition}")
+        page.keyboard.press("Space")
+        self.assertTrue(page.is_checked(f"#case-transition-{transition}"))
+        if comment:
+            page.fill("#case-comment", comment)
+        page.focus(".case-transition button[type=submit]")
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+
+    def state(self) -> str:
+        return self.page.locator(".case-summary .case-state").inner_text()
+
+    def assertNotified(self, reference: str, state: str, comment: str = ""):
+        message = self.inbox.wait_for(CITIZEN["email"], f"{reference} : {state}")
+        if comment:
+            self.assertIn(comment, text_of(message))
+
+    def test_dashboard_lists_the_request_and_opens_its_page(self):
+        reference = self.citizen_sends()
+        self.log_in(AGENT)
+        page = self.page
+        page.goto(f"{self.site_url}/@@demandes-dashboard")
+        row = page.locator("table.cases-dashboard tr", has_text=reference)
+        self.assertIn("Marie Dupont", row.inner_text())
+        self.assertAccessible()
+        screenshot(page, "agent-01-tableau-de-bord")
+        page.fill("[name=reference]", reference)
+        page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        self.assertEqual(page.locator("table.cases-dashboard tbody tr").count(), 1)
+        screenshot(page, "agent-02-recherche")
+        page.get_by_role("link", name=reference).click()
+        page.wait_for_load_state()
+        self.assertEqual(
+            page.locator(".case-summary .case-reference").inner_text(), reference
+        )
+        self.assertIn(NATIONAL_NUMBER, page.locator(".case-values").inner_text())
+        self.assertAccessible()
+        screenshot(page, "agent-03-fiche")
+
+    def test_request_for_information_answered_then_accepted_and_closed(self):
+        reference = self.citizen_sends()
+        self.log_in(AGENT)
+        page = self.page
+        page.goto(self.case_url(reference))
+        self.apply("receive")
+        self.assertEqual(self.state(), "Reçue")
+        self.assertNotified(reference, "Reçue")
+        self.apply("start")
+        self.assertEqual(self.state(), "En cours de traitement")
+        self.assertNotified(reference, "En cours de traitement")
+
+        page.select_option("#case-assignee", AGENT["id"])
+        page.locator(".case-assign button").click()
+        page.wait_for_load_state()
+        self.assertEqual(
+            page.locator(".case-assignee strong").inner_text(), "Luc Martin"
+        )
+        page.fill("[name=note]", "Vérifier l'adresse au registre.")
+        page.locator("form", has=page.locator("[name=note]")).locator(
+            "button[type=submit]"
+        ).click()
+        page.wait_for_load_state()
+        self.assertIn(
+            "Vérifier l'adresse au registre.",
+            page.locator(".case-internal-notes").inner_text(),
+        )
+        screenshot(page, "agent-04-assignation-notes")
+
+        self.apply("ask_info")
+        self.assertIn(
+            "Veuillez préciser", page.locator("#case-comment-error").inner_text()
+        )
+        question = "Pouvez-vous joindre une copie de votre bail ?"
+        page.focus("#case-comment")
+        self.apply("ask_info", question)
+        self.assertEqual(self.state(), "En attente d'informations")
+        self.assertNotified(reference, "En attente d'informations", question)
+        screenshot(page, "agent-05-demande-informations")
+
+        citizen = self.citizen.page
+        citizen.goto(f"{self.site_url}/@@mes-demarches")
+        citizen.get_by_role("link", name=reference).click()
+        citizen.wait_for_load_state()
+        self.assertIn(question, citizen.content())
+        citizen.fill("#case-answer-text", "Voici la copie de mon bail.")
+        citizen.set_input_files(
+            "#case-answer-files",
+            files=[attachment("bail.pdf", "application/pdf", pdf_document())],
+        )
+        self.assertAccessible(citizen)
+        screenshot(citizen, "citoyen-eguichet-07-repondre")
+        citizen.get_by_role("button", name="Envoyer ma réponse").click()
+        citizen.wait_for_load_state()
+        self.assertIn("Votre réponse a été transmise au service.", citizen.content())
+
+        page.goto(self.case_url(reference))
+        self.assertEqual(self.state(), "En cours de traitement")
+        self.assertIn("Voici la copie de mon bail.", page.content())
+        self.assertIn("bail.pdf", page.content())
+        self.apply("accept", "Votre certificat vous est envoyé par e-mail.")
+        self.assertEqual(self.state(), "Acceptée")
+        self.assertNotified(
+            reference, "Acceptée", "Votre certificat vous est envoyé par e-mail."
+        )
+        screenshot(page, "agent-06-decision")
+        self.apply("close")
+        self.assertEqual(self.state(), "Clôturée")
+        self.assertAccessible()
+
+    def test_refusal_needs_a_reason_that_the_applicant_receives(self):
+        reference = self.citizen_sends("declaration-perte-document")
+        self.log_in(AGENT)
+        page = self.page
+        page.goto(self.case_url(reference))
+        self.apply("receive")
+        self.apply("start")
+        self.apply("refuse")
+        error = page.locator("#case-comment-error").inner_text()
+        self.assertIn("motif du refus", error)
+        self.assertEqual(page.get_attribute("#case-comment", "aria-invalid"), "true")
+        self.assertAccessible()
+        reason = "Cette déclaration doit être faite à la police."
+        self.apply("refuse", reason)
+        self.assertEqual(self.state(), "Refusée")
+        self.assertNotified(reference, "Refusée", reason)
+
+    def test_agent_of_another_service_does_not_see_the_request(self):
+        reference = self.citizen_sends()
+        self.log_in(WORKS_AGENT)
+        self.page.goto(f"{self.site_url}/@@demandes-dashboard")
+        self.assertNotIn(reference, self.page.content())
+        self.page.goto(self.case_url(reference))
+        self.assertNotIn(NATIONAL_NUMBER, self.page.content())
+
+    def test_exports_and_statistics(self):
+        reference = self.citizen_sends()
+        self.log_in(AGENT)
+        page = self.page
+        page.goto(f"{self.site_url}/@@demandes-dashboard")
+        csv_url = page.get_attribute("a.case-export", "href")
+        response = page.request.get(csv_url)
+        self.assertEqual(response.status, 200)
+        self.assertIn(reference, response.text())
+        xlsx_url = page.get_attribute("a.case-export-xlsx", "href")
+        response = page.request.get(xlsx_url)
+        self.assertEqual(response.status, 200)
+        self.assertEqual(response.body()[:2], b"PK")
+        page.click("a.case-statistics")
+        page.wait_for_load_state()
+        self.assertAccessible()
+        screenshot(page, "agent-07-statistiques")
