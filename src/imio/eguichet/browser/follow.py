@@ -6,6 +6,11 @@ from imio.eguichet.content.case.content import ICase
 from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.ratelimit import AttemptLimiter
 from imio.eguichet.reference import normalize_reference
+from imio.eguichet.withdraw import CONFIRM_FIELD
+from imio.eguichet.withdraw import NOT_CONFIRMED
+from imio.eguichet.withdraw import withdraw
+from imio.eguichet.withdraw import withdrawable
+from imio.eguichet.withdraw import WITHDRAWN
 from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
@@ -55,11 +60,31 @@ class FollowView(BrowserView):
     case = None
     error = None
 
+    withdraw_error = None
+
     def __call__(self):
         self.request.response.setHeader("Cache-Control", "private, no-store")
         if self.request.method == "POST":
             self.look_up()
+            if self.case is not None and self.request.form.get("withdraw"):
+                self.withdraw()
         return self.template()
+
+    def withdraw(self):
+        """The holder of the access code withdraws the case, as its owner would."""
+        if not withdrawable(self.case):
+            self.error = _("This request can no longer be withdrawn.")
+            return
+        if not self.request.form.get(CONFIRM_FIELD):
+            self.withdraw_error = NOT_CONFIRMED
+            return
+        reason = str(self.request.form.get("withdraw_reason") or "")
+        with api.env.adopt_roles(["Owner"]):
+            withdraw(self.case, reason)
+        api.portal.show_message(WITHDRAWN, request=self.request)
+
+    def can_withdraw(self) -> bool:
+        return self.case is not None and withdrawable(self.case)
 
     def look_up(self):
         authenticator = getMultiAdapter(

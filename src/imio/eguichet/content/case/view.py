@@ -5,6 +5,11 @@ from DateTime import DateTime
 from imio.eguichet import _
 from imio.eguichet.content.case import public
 from imio.eguichet.content.case.notes import add_note
+from imio.eguichet.withdraw import CONFIRM_FIELD
+from imio.eguichet.withdraw import NOT_CONFIRMED
+from imio.eguichet.withdraw import withdraw
+from imio.eguichet.withdraw import withdrawable
+from imio.eguichet.withdraw import WITHDRAWN
 from imio.eguichet.workflow import COMMENT_REQUIRED
 from plone import api
 from plone.protect.authenticator import check
@@ -15,8 +20,9 @@ from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
 PROCESS = "imio.eguichet: Process Case"
 VIEW_NOTES = "imio.eguichet: View Internal Notes"
-# The applicant answers through their own form, never through this list.
-HIDDEN_TRANSITIONS = ("provide_info",)
+WITHDRAW = "imio.eguichet: Withdraw Case"
+# The applicant answers and withdraws through their own forms, never this list.
+HIDDEN_TRANSITIONS = ("provide_info", "withdraw")
 MAX_TEXT = 10000
 
 
@@ -34,6 +40,7 @@ class CaseView(BrowserView):
                 "transition": self.do_transition,
                 "note": self.do_note,
                 "assign": self.do_assign,
+                "withdraw": self.do_withdraw,
             }.get(action)
             if handler is not None:
                 check(self.request)
@@ -86,6 +93,17 @@ class CaseView(BrowserView):
         api.portal.show_message(
             _("The assignment has been saved."), request=self.request
         )
+        return True
+
+    def do_withdraw(self) -> bool:
+        if not self.can_withdraw():
+            self.errors["withdraw"] = _("This request can no longer be withdrawn.")
+            return False
+        if not self.request.form.get(CONFIRM_FIELD):
+            self.errors["withdraw"] = NOT_CONFIRMED
+            return False
+        withdraw(self.context, self.typed("withdraw_reason"))
+        api.portal.show_message(WITHDRAWN, request=self.request)
         return True
 
     def typed(self, name: str) -> str:
@@ -144,6 +162,12 @@ class CaseView(BrowserView):
             getSecurityManager().checkPermission(
                 "imio.eguichet: Answer Case", self.context
             )
+        )
+
+    def can_withdraw(self) -> bool:
+        """The applicant, while no agent has decided on the request."""
+        return withdrawable(self.context) and bool(
+            getSecurityManager().checkPermission(WITHDRAW, self.context)
         )
 
     def can_process(self) -> bool:
