@@ -13,6 +13,7 @@ from imio.commune.groups import agent_groups_problem
 from imio.commune.groups import apply_agent_groups
 from imio.commune.groups import DEFAULT_AGENT_GROUPS
 from imio.commune.mail import apply_mail_queue
+from imio.commune.portlets import remove_root_portlets
 from imio.eguichet.library import install_form
 from plone import api
 from zope.annotation.interfaces import IAnnotations
@@ -236,6 +237,7 @@ def apply_answers(site, answers: dict) -> list[str]:
         apply_registry(answers, changes)
         apply_mail_queue(site, changes)
         apply_site_tree(site, answers, changes)
+        remove_root_portlets(site, changes)
         apply_groups(site, changes)
         apply_agent_groups(site, answers, changes)
         apply_administration(site, answers, changes)
