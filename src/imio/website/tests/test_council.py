@@ -96,6 +96,18 @@ class TestCouncil(unittest.TestCase):
         self.assertIn("<li>Budget 2026</li>", page)
         self.assertIn("Suivre la séance en direct", page)
 
+    def test_sitting_times_read_in_brussels_on_both_pages(self):
+        sitting = self.council.next
+        sitting.start = datetime(2031, 1, 15, 19, 30)  # winter: UTC+1
+        sitting.reindexObject()
+        sittings = self.council.restrictedTraverse("@@view").upcoming_sittings()
+        self.assertEqual(sittings[0]["date"], "15/01/2031 19:30")
+        self.assertIn("15/01/2031 19:30", self.render(sitting))
+        sitting.start = datetime(2031, 6, 15, 19, 30)  # summer: UTC+2
+        sitting.reindexObject()
+        sittings = self.council.restrictedTraverse("@@view").upcoming_sittings()
+        self.assertEqual(sittings[0]["date"], "15/06/2031 19:30")
+
     def test_no_upcoming_sitting(self):
         api.content.delete(self.council.next)
         self.assertIn("Aucune séance n'est prévue.", self.render(self.council))

@@ -2,6 +2,7 @@
 
 from DateTime import DateTime
 from imio.website.content.person.view import function_label
+from imio.website.opening_hours import TIMEZONE
 from plone import api
 from Products.Five import BrowserView
 
@@ -31,15 +32,17 @@ class CouncilView(BrowserView):
             sort_on="start",
             sort_order="ascending" if upcoming else "descending",
         )
-        return [
-            {
+        sittings = []
+        for brain in brains:
+            # The catalog keeps UTC; citizens read Brussels time, as on the sitting.
+            start = brain.start.asdatetime().astimezone(TIMEZONE)
+            sittings.append({
                 "title": brain.Title,
                 "url": brain.getURL(),
-                "date": brain.start.strftime("%d/%m/%Y %H:%M"),
-                "datetime": brain.start.ISO8601(),
-            }
-            for brain in brains
-        ]
+                "date": f"{start:%d/%m/%Y %H:%M}",
+                "datetime": start.isoformat(),
+            })
+        return sittings
 
     def upcoming_sittings(self) -> list[dict]:
         return self._sittings(upcoming=True)
