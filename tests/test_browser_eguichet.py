@@ -233,8 +233,8 @@ class EguichetBrowserTestCase(unittest.TestCase):
         self.assertIn("Vérifiez vos réponses avant de les envoyer.", page.content())
         if shots:
             screenshot(page, f"{shots}-02-verification")
-        page.get_by_role("button", name="Envoyer").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Envoyer").click()
         confirmation = page.locator(".eguichet-confirmation")
         self.assertIn("Votre demande a été envoyée", confirmation.inner_text())
         reference = confirmation.locator(".case-reference").inner_text()
@@ -304,15 +304,15 @@ class TestCitizenSteps(EguichetBrowserTestCase):
         summary = page.locator(".eguichet-answers").inner_text()
         self.assertIn("Nid-de-poule", summary)
         self.assertIn("nid-de-poule.png", summary)
-        self.assertAccessible()
         screenshot(page, "citoyen-eguichet-02-verification")
+        self.assertAccessible()
         page.get_by_role("button", name="Envoyer").click()
         page.wait_for_load_state()
         reference = page.locator(".eguichet-confirmation .case-reference").inner_text()
         self.assertRegex(reference, REFERENCE)
         self.assertIn("Votre code d'accès est", page.content())
-        self.assertAccessible()
         screenshot(page, "citoyen-eguichet-03-confirmation")
+        self.assertAccessible()
 
     def test_modify_goes_back_to_the_answers(self):
         page = self.page
@@ -346,8 +346,8 @@ class TestCitizenSteps(EguichetBrowserTestCase):
         self.assertEqual(
             page.input_value("#form-widgets-course"), "Stage nature, 7 à 10 ans"
         )
-        self.assertAccessible()
         screenshot(page, "citoyen-eguichet-04-erreur")
+        self.assertAccessible()
 
 
 class TestCitizenFollowsRequest(EguichetBrowserTestCase):
@@ -367,8 +367,8 @@ class TestCitizenFollowsRequest(EguichetBrowserTestCase):
         page.wait_for_load_state()
         self.assertEqual(page.locator(".case-reference").inner_text(), reference)
         self.assertEqual(page.locator(".case-state").inner_text(), "Envoyée")
-        self.assertAccessible()
         screenshot(page, "citoyen-eguichet-05-suivi")
+        self.assertAccessible()
 
     def test_wrong_access_code_tells_nothing(self):
         page = self.page
@@ -391,8 +391,8 @@ class TestCitizenFollowsRequest(EguichetBrowserTestCase):
         row = page.locator("table.my-cases tr", has_text=reference)
         self.assertIn("Composition de ménage", row.inner_text())
         self.assertIn("Envoyée", row.inner_text())
-        self.assertAccessible()
         screenshot(page, "citoyen-eguichet-06-mes-demarches")
+        self.assertAccessible()
         row.get_by_role("link", name=reference).click()
         page.wait_for_load_state()
         self.assertEqual(page.locator(".case-reference").inner_text(), reference)
@@ -428,8 +428,8 @@ class TestAgentProcessesRequests(EguichetBrowserTestCase):
         if comment:
             page.fill("#case-comment", comment)
         page.focus(".case-transition button[type=submit]")
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
 
     def state(self) -> str:
         return self.page.locator(".case-summary .case-state").inner_text()
@@ -446,8 +446,8 @@ class TestAgentProcessesRequests(EguichetBrowserTestCase):
         page.goto(f"{self.site_url}/@@demandes-dashboard")
         row = page.locator("table.cases-dashboard tr", has_text=reference)
         self.assertIn("Marie Dupont", row.inner_text())
-        self.assertAccessible()
         screenshot(page, "agent-01-tableau-de-bord")
+        self.assertAccessible()
         page.fill("[name=reference]", reference)
         page.keyboard.press("Enter")
         page.wait_for_load_state()
@@ -459,8 +459,8 @@ class TestAgentProcessesRequests(EguichetBrowserTestCase):
             page.locator(".case-summary .case-reference").inner_text(), reference
         )
         self.assertIn(NATIONAL_NUMBER, page.locator(".case-values").inner_text())
-        self.assertAccessible()
         screenshot(page, "agent-03-fiche")
+        self.assertAccessible()
 
     def test_request_for_information_answered_then_accepted_and_closed(self):
         reference = self.citizen_sends()
@@ -512,8 +512,8 @@ class TestAgentProcessesRequests(EguichetBrowserTestCase):
             "#case-answer-files",
             files=[attachment("bail.pdf", "application/pdf", pdf_document())],
         )
-        self.assertAccessible(citizen)
         screenshot(citizen, "citoyen-eguichet-07-repondre")
+        self.assertAccessible(citizen)
         citizen.get_by_role("button", name="Envoyer ma réponse").click()
         citizen.wait_for_load_state()
         self.assertIn("Votre réponse a été transmise au service.", citizen.content())
@@ -572,5 +572,5 @@ class TestAgentProcessesRequests(EguichetBrowserTestCase):
         self.assertEqual(response.body()[:2], b"PK")
         page.click("a.case-statistics")
         page.wait_for_load_state()
-        self.assertAccessible()
         screenshot(page, "agent-07-statistiques")
+        self.assertAccessible()
