@@ -41,6 +41,8 @@ DEFAULTS = {
     "demo_content": False,
     "eguichet_forms": [],
 }
+# The contact section shows the administration and every service.
+SECTION_LAYOUTS = {"contact": "commune-contact"}
 SECTION_TITLES = {
     "ma-commune": _("My commune"),
     "vie-politique": _("Political life"),
@@ -172,9 +174,19 @@ def apply_site_tree(site, answers: dict, changes: list[str]) -> None:
     for section in answers["sections"]:
         title = translate(SECTION_TITLES[section], target_language=language)
         _ensure_published_item(site, section, "Folder", title, changes)
+    apply_section_layouts(site, changes)
     for page, message in LEGAL_PAGES.items():
         title = translate(message, target_language=language)
         _ensure_published_item(site, page, "Document", title, changes)
+
+
+def apply_section_layouts(site, changes: list[str]) -> None:
+    """Sections with a page of their own, unless an editor chose another view."""
+    for section, layout in SECTION_LAYOUTS.items():
+        folder = site.get(section)
+        if folder is not None and not folder.__dict__.get("layout"):
+            folder.setLayout(layout)
+            changes.append(f"/{section}: {layout}")
 
 
 def apply_groups(site, changes: list[str]) -> None:

@@ -1,5 +1,6 @@
-"""1004: no events portlet on every page; colour and profile pages for site admins."""
+"""1004: no events portlet; colour and profile pages for site admins; contact page."""
 
+from imio.commune.answers import apply_section_layouts
 from imio.commune.portlets import remove_root_portlets
 from plone import api
 
@@ -14,3 +15,8 @@ def update_controlpanel(setup_tool):
     setup_tool.runImportStepFromProfile(
         "profile-imio.commune:default", "controlpanel", run_dependencies=False
     )
+
+
+def contact_page(setup_tool):
+    """The contact section shows the administration and the services."""
+    apply_section_layouts(api.portal.get(), [])
