@@ -27,12 +27,6 @@ section = site["e-guichet"]
 for form_id, group_id in settings["services"].items():
     form = section[form_id]
     form.processing_service = group_id
-    # The deployed forms have no owner to mail the answers to: each form's
-    # "Courriel au service" is given its service's address.
-    form.actions_model = form.actions_model.replace(
-        "<replyto_field>",
-        f"<recipient_email>{group_id}@ville.namur.be</recipient_email><replyto_field>",
-    )
 
 for member in settings["members"]:
     api.user.create(

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from imio.eguichet.behaviors import ANYONE
 from imio.eguichet.behaviors import CITIZENS
+from lxml import etree
 from pathlib import Path
 from plone import api
 
 
 HERE = Path(__file__).parent
+SCHEMA = "{http://namespaces.plone.org/supermodel/schema}"
 # The view that shows the answers for checking before the case is created.
 CHECKED_LAYOUT = "demande"
 
@@ -35,9 +37,21 @@ class LibraryForm:
     def fields_model(self) -> str:
         return (HERE / f"{self.id}.xml").read_text(encoding="utf-8")
 
-    @property
-    def actions_model(self) -> str:
-        return (HERE / "actions.xml").read_text(encoding="utf-8")
+    def actions_model(self, recipient: str | None) -> str:
+        """Create the case, then mail the answers to ``recipient`` if any.
+
+        The form is often created by the operators' tools, with no member
+        owning it whose address easyform could fall back on: without an
+        address of the commune, the mailer is left out rather than failing
+        each submission.
+        """
+        model = etree.fromstring((HERE / "actions.xml").read_bytes())
+        mailer = model.find(f"{SCHEMA}schema/{SCHEMA}field[@name='mailer']")
+        if recipient:
+            etree.SubElement(mailer, f"{SCHEMA}recipient_email").text = recipient
+        else:
+            mailer.getparent().remove(mailer)
+        return etree.tostring(model, encoding="unicode")
 
 
 FORMS = (
@@ -152,7 +166,8 @@ def install_form(container, form_id: str):
     """Add the library form ``form_id`` to ``container`` and return it.
 
     A form already there under that id is returned as it is: editors may
-    have changed it since.
+    have changed it since. The answers are mailed to the site's address
+    as it is now; editors may change the recipient on the form's actions.
     """
     ready = get_library_form(form_id)
     if form_id in container.objectIds():
@@ -164,7 +179,9 @@ def install_form(container, form_id: str):
         title=ready.title,
         description=ready.description,
         fields_model=ready.fields_model,
-        actions_model=ready.actions_model,
+        actions_model=ready.actions_model(
+            api.portal.get_registry_record("plone.email_from_address", default="")
+        ),
         submitters=ready.submitters,
         delay_days=ready.delay_days,
         fee=ready.fee,

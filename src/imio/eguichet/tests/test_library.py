@@ -12,6 +12,7 @@ from imio.eguichet.tests.library_helpers import field_errors
 from imio.eguichet.tests.library_helpers import VALID_ANSWERS
 from imio.eguichet.tests.library_helpers import VALID_FILES
 from plone import api
+from plone.app.testing import logout
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
@@ -19,6 +20,7 @@ from plone.app.testing import TEST_USER_PASSWORD
 from decimal import Decimal
 
 import re
+import time
 import transaction
 import unittest
 
@@ -70,6 +72,22 @@ class TestInstall(unittest.TestCase):
         self.assertIn(
             'easyform:validators="isNationalRegisterNumber"', form.fields_model
         )
+
+    def test_answers_are_mailed_to_the_site_address(self):
+        api.portal.set_registry_record(
+            "plone.email_from_address", "info@ville.namur.be"
+        )
+        form = install_form(self.folder, "extrait-acte")
+        self.assertIn(
+            "<recipient_email>info@ville.namur.be</recipient_email>",
+            form.actions_model,
+        )
+
+    def test_no_mailer_without_a_site_address(self):
+        api.portal.set_registry_record("plone.email_from_address", "")
+        form = install_form(self.folder, "extrait-acte")
+        self.assertIn("imio.eguichet.actions.CreateCase", form.actions_model)
+        self.assertNotIn("collective.easyform.actions.Mailer", form.actions_model)
 
     def test_install_leaves_an_existing_form_as_it_is(self):
         form = install_form(self.folder, "extrait-acte")
@@ -163,3 +181,55 @@ class TestLibraryForms(unittest.TestCase):
         self.assertIn("registration_certificate", errors)
         self.assertNotIn("Vérifiez vos réponses", page.text)
         self.assertEqual(len(self.cases()), before)
+
+
+class TestFormInstalledByTheOperatorsTools(unittest.TestCase):
+    """The fleet tools install forms as Manager with no member logged in."""
+
+    layer = IMIO_EGUICHET_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        api.portal.set_registry_record("plone.default_language", "fr")
+        logout()
+        # A site created from the command line has no owner either.
+        self.portal._owner = None
+        with api.env.adopt_roles(["Manager"]):
+            folder = api.content.create(
+                container=self.portal, type="Folder", id="e-guichet", title="E"
+            )
+            api.content.transition(folder, "publish")
+            self.form = install_form(folder, "extrait-acte")
+        transaction.commit()
+        self.inbox = self.layer["inbox"].messages
+        del self.inbox[:]
+        self.citizen = Citizen()
+
+    def tearDown(self):
+        self.citizen.close()
+
+    def test_an_anonymous_citizen_sends_the_form(self):
+        # No owner for easyform's mailer to fall back on.
+        self.assertIsNone(self.form.getOwner())
+        self.assertIsNone(self.form.getOwner())
+        summary = self.citizen.fill(
+            self.form.absolute_url(), VALID_ANSWERS["extrait-acte"]
+        )
+        self.assertIn("Vérifiez vos réponses", summary.text)
+        sent = self.citizen.press(summary, "send")
+        self.assertEqual(sent.status_code, 200)
+        reference = REFERENCE.search(sent.text)
+        self.assertIsNotNone(reference, sent.text[-3000:])
+        transaction.begin()
+        self.assertIn(
+            reference.group(1).replace("-", ""), get_cases_folder(self.portal)
+        )
+        address = api.portal.get_registry_record("plone.email_from_address")
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not self.to_the_commune(address):
+            time.sleep(0.1)
+        (answers,) = self.to_the_commune(address)
+        self.assertIn("Dupont", answers.get_body().get_content())
+
+    def to_the_commune(self, address):
+        return [message for message in self.inbox if address in message["To"]]
