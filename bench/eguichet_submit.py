@@ -114,6 +114,8 @@ def prepare(smtp_port: int) -> None:
         form.processing_service = SERVICE
         form.delay_days = 10
         api.content.transition(form, "publish")
+    # Every client posts from the loopback address: no limit per address.
+    api.portal.set_registry_record("imio.eguichet.submissions_per_hour_per_ip", 0)
     api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
     api.portal.set_registry_record("plone.smtp_port", smtp_port)
     site.MailHost.smtp_host = "127.0.0.1"
@@ -135,12 +137,15 @@ def btree_nodes(tree):
 def owner_names(site) -> dict[str, str]:
     """Which catalog structure, case container or saved data owns each BTree node."""
     from imio.eguichet.content.case_folder.content import get_cases_folder
+    from zope.component import getUtility
+    from zope.intid.interfaces import IIntIds
 
     catalog = site.portal_catalog
     holders = [("catalog", catalog._catalog)]
     holders += [(f"index {name}", index) for name, index in catalog.Indexes.items()]
     holders += [(f"lexicon {name}", item) for name, item in catalog.objectItems()]
     holders += [
+        ("intids", getUtility(IIntIds)),
         ("cases folder", get_cases_folder(site)),
         ("save-data", site["bench-save-data"]._inputStorage),
     ]
@@ -152,7 +157,11 @@ def owner_names(site) -> dict[str, str]:
 
 def is_structure(value) -> bool:
     """A persistent part of an index or container, not a content item."""
-    return hasattr(value, "_p_oid") and not hasattr(value, "portal_type")
+    return (
+        not isinstance(value, type)
+        and hasattr(value, "_p_oid")
+        and not hasattr(value, "portal_type")
+    )
 
 
 def oid_of(node) -> str:
@@ -169,7 +178,11 @@ def name_nodes(name: str, holder, depth: int, names: dict) -> None:
             names.update(
                 dict.fromkeys(map(oid_of, btree_nodes(value)), f"{name} {attr}")
             )
-            if attr == "_index" and len(value) < WALKED_VALUES:
+            if (
+                attr == "_index"
+                and hasattr(value, "items")
+                and len(value) < WALKED_VALUES
+            ):
                 for key, documents in value.items():
                     if getattr(documents, "_p_oid", None):
                         where = f"{name} _index[{key!r}]"
@@ -378,18 +391,15 @@ def measure(args, work: Path) -> dict:
         finally:
             instance.stop()
         conflict_oids = sorted({oid for _form, oid, _class in results["conflicts"]})
-        stored = json.loads(
-            subprocess
-            .run(
-                [sys.executable, __file__, "--count", *conflict_oids],
-                env=env,
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-            .stdout.strip()
-            .splitlines()[-1]
+        counted = subprocess.run(
+            [sys.executable, __file__, "--count", *conflict_oids],
+            env=env,
+            capture_output=True,
+            text=True,
         )
+        if counted.returncode:
+            raise RuntimeError(f"comptage : {counted.stderr[-2000:]}")
+        stored = json.loads(counted.stdout.strip().splitlines()[-1])
         results["stored"] = stored
         results["mails"] = mailbox.received
         return results

@@ -1,22 +1,58 @@
-"""Catalog indexers of cases: what the dashboard filters and sorts on."""
+"""What the site's catalogs hold of a case: the dashboard's filters and sorts.
+
+A submission writes its case in the catalog's indexes; two submissions
+committed at the same moment conflict when they change the same BTree node,
+so a case goes only where it is searched.
+"""
 
 from DateTime import DateTime
 from imio.eguichet.content.case.content import ICase
 from plone.indexer import indexer
 
 
-# Cases stay out of the text indexes (Title, SearchableText): these keep the
-# postings of a rare word in plain dicts, which ZODB cannot merge, so two
-# submissions indexed at the same moment would conflict there. Cases are
-# found through the field indexes below (reference, applicant, form, ...).
-@indexer(ICase)
-def Title(case):
-    raise AttributeError("Title")
+# A case enters only the indexes that the back office, "Mes demarches" and
+# the reports query or sort on: portal_type, review_state, path, UID, id,
+# getId, is_folderish, allowedRolesAndUsers, created, object_provides and the
+# case_* indexes. Every other index of the site would be written at each
+# submission for nothing, and each write is a place where two simultaneous
+# submissions may conflict: the text indexes keep a rare word's postings in
+# plain dicts, date indexes give all cases of one minute the same key.
+# An indexer that raises AttributeError makes an index skip the case; the
+# metadata column of the same name, if any, then stays empty for cases.
+NOT_INDEXED = (
+    "Creator",
+    "Date",
+    "Description",
+    "SearchableText",
+    "Subject",
+    "Title",
+    "Type",
+    "commentators",
+    "effective",
+    "end",
+    "exclude_from_nav",
+    "expires",
+    "getObjPositionInParent",
+    "getRawRelatedItems",
+    "in_reply_to",
+    "is_default_page",
+    "modified",
+    "sortable_title",
+    "start",
+    "sync_uid",
+    "total_comments",
+)
 
 
 @indexer(ICase)
-def SearchableText(case):
-    raise AttributeError("SearchableText")
+def not_indexed(case):
+    raise AttributeError("not indexed for cases")
+
+
+@indexer(ICase)
+def object_provides(case):
+    """Cases are found as cases, not as any of Plone's content interfaces."""
+    return [ICase.__identifier__]
 
 
 @indexer(ICase)
