@@ -45,7 +45,8 @@ CACHING = "plone.caching.interfaces.ICacheSettings.enabled"
 
 
 def demo_content_offered() -> bool:
-    return "demo_content" in json.loads(SCHEMA.read_text()).get("properties", {})
+    schema = json.loads(SCHEMA.read_text())["schema"]
+    return "demo_content" in schema.get("properties", {})
 
 
 def demo_profile(work: Path) -> Path:

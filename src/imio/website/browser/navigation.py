@@ -56,6 +56,13 @@ class TermNavigationView(BrowserView):
         )
         return {term.value: self._(term.title) for term in factory(self.context)}
 
+    def term_links(self) -> list[dict]:
+        """Every term and its page, without counting: for the home page."""
+        return [
+            {"title": title, "url": f"{self.url()}/{identifier}"}
+            for identifier, title in self.terms().items()
+        ]
+
     def all_terms(self) -> list[dict]:
         """Every term with the number of items the reader may see."""
         index = f"taxonomy_{self.taxonomy}"

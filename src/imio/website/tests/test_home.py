@@ -105,6 +105,14 @@ class TestHomePage(unittest.TestCase):
         self.assertEqual(self.portal.getLayout(), "commune-home")
         self.assertIn("commune-home", dict(self.portal.getAvailableLayouts()))
 
+    def test_entries_by_life_event_and_by_audience(self):
+        page = " ".join(self.render().split())
+        self.assertIn(
+            '<a href="http://nohost/plone/@@je-trouve/demenagement">Déménagement</a>',
+            page,
+        )
+        self.assertIn("http://nohost/plone/@@je-suis/", page)
+
     def test_an_empty_site_shows_no_empty_block(self):
         page = self.render()
         self.assertIn('class="commune-home"', page)
