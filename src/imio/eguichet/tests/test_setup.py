@@ -41,7 +41,7 @@ class TestUpgrades(unittest.TestCase):
         setup.setLastVersionForProfile("imio.eguichet:default", "1000")
         setup.upgradeProfile("imio.eguichet:default")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1003",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1004",)
         )
         for permission in ("Access Dashboard", "Export Cases"):
             roles = [
@@ -77,7 +77,23 @@ class TestUpgrades(unittest.TestCase):
             setup.upgradeProfile("imio.eguichet:default")
             self.assertEqual(fti.view_methods, ("view", "demande"))
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1003",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1004",)
+        )
+
+    def test_1004_puts_the_cases_in_the_personal_menu(self):
+        portal = self.layer["portal"]
+        setup = portal.portal_setup
+        user_actions = portal.portal_actions.user
+        user_actions.manage_delObjects(["mes-demarches", "demandes-dashboard"])
+        setup.setLastVersionForProfile("imio.eguichet:default", "1003")
+        setup.upgradeProfile("imio.eguichet:default")
+        ids = user_actions.objectIds()
+        self.assertEqual(
+            ids[ids.index("dashboard") + 1 : ids.index("dashboard") + 3],
+            ["mes-demarches", "demandes-dashboard"],
+        )
+        self.assertEqual(
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1004",)
         )
 
 
