@@ -11,9 +11,9 @@ from plone.indexer import indexer
 
 
 # A case enters only the indexes that the back office, "Mes demarches" and
-# the reports query or sort on: portal_type, review_state, path, UID, id,
-# getId, is_folderish, allowedRolesAndUsers, created, object_provides and the
-# case_* indexes. Every other index of the site would be written at each
+# the reports query or sort on: portal_type, review_state, path, UID,
+# is_folderish, allowedRolesAndUsers, created, object_provides and the case_*
+# indexes (case_reference is the id). Every other index of the site would be written at each
 # submission for nothing, and each write is a place where two simultaneous
 # submissions may conflict: the text indexes keep a rare word's postings in
 # plain dicts, date indexes give all cases of one minute the same key.
@@ -32,8 +32,10 @@ NOT_INDEXED = (
     "end",
     "exclude_from_nav",
     "expires",
+    "getId",
     "getObjPositionInParent",
     "getRawRelatedItems",
+    "id",
     "in_reply_to",
     "is_default_page",
     "modified",
