@@ -25,7 +25,8 @@ REFERENCE = re.compile(r"\b[A-Z0-9]{4}-[A-Z0-9]{4}\b")
 ACCESS_CODE = re.compile(r"code d'accès est ([A-Z0-9]{10})")
 NATIONAL_NUMBER = "85073003328"
 WRONG_NATIONAL_NUMBER = "85073003329"
-IBAN = "BE68 5390 0754 7034"
+# Typed with spaces, as printed on a bank card.
+IBAN = "BE31 4354 1116 1155"
 
 
 def png_image() -> bytes:
@@ -397,6 +398,74 @@ class TestCitizenFollowsRequest(EguichetBrowserTestCase):
         page.wait_for_load_state()
         self.assertEqual(page.locator(".case-reference").inner_text(), reference)
         self.assertEqual(page.locator(".case-processing").count(), 0)
+
+
+class TestApplicantWithdraws(EguichetBrowserTestCase):
+    """The applicant withdraws a request the service has not decided on."""
+
+    REASON = "J'ai finalement obtenu le document au guichet."
+
+    def withdraw_button(self):
+        return self.page.locator("form.case-withdraw").get_by_role(
+            "button", name="Retirer ma demande"
+        )
+
+    def assertWithdrawn(self, reference: str):
+        page = self.page
+        self.assertEqual(page.locator(".case-reference").inner_text(), reference)
+        self.assertEqual(page.locator(".case-state").first.inner_text(), "Retirée")
+        self.assertIn("Votre demande a été retirée.", page.content())
+        self.assertEqual(page.locator("form.case-withdraw").count(), 0)
+
+    def test_member_withdraws_from_the_case_page(self):
+        self.log_in(CITIZEN)
+        reference = self.send_form(
+            "composition-de-menage", ANSWERS["composition-de-menage"]
+        )
+        page = self.page
+        page.goto(self.case_url(reference))
+        page.fill("#case-withdraw-reason", self.REASON)
+        with page.expect_navigation():
+            self.withdraw_button().click()
+        self.assertEqual(
+            page.locator("#case-withdraw-error").inner_text(),
+            "Cochez la case pour confirmer que vous retirez votre demande.",
+        )
+        self.assertEqual(page.input_value("#case-withdraw-reason"), self.REASON)
+        self.assertEqual(page.locator(".case-state").first.inner_text(), "Envoyée")
+        self.assertAccessible()
+        page.check("#case-withdraw-confirm")
+        page.locator("form.case-withdraw").scroll_into_view_if_needed()
+        screenshot(page, "citoyen-eguichet-08-retirer")
+        with page.expect_navigation():
+            self.withdraw_button().click()
+        self.assertWithdrawn(reference)
+        self.assertAccessible()
+        page.goto(f"{self.site_url}/@@mes-demarches")
+        row = page.locator("table.my-cases tr", has_text=reference)
+        self.assertIn("Retirée", row.inner_text())
+
+    def test_anonymous_applicant_withdraws_with_the_access_code(self):
+        answers = ANSWERS["extrait-acte"]
+        reference = self.send_form("extrait-acte", answers)
+        body = text_of(self.confirmation_email(answers["email"], reference))
+        code = ACCESS_CODE.search(body).group(1)
+        page = self.page
+        page.goto(f"{self.site_url}/@@suivi")
+        page.fill("#follow-reference", reference)
+        page.fill("#follow-access-code", code)
+        page.get_by_role("button", name="Suivre ma demande").click()
+        page.wait_for_load_state()
+        page.fill("#follow-withdraw-reason", self.REASON)
+        page.fill("#follow-withdraw-code", code)
+        page.check("#follow-withdraw-confirm")
+        page.locator("form.case-withdraw").scroll_into_view_if_needed()
+        screenshot(page, "citoyen-eguichet-09-retirer-suivi")
+        self.assertAccessible()
+        with page.expect_navigation():
+            self.withdraw_button().click()
+        self.assertWithdrawn(reference)
+        self.assertAccessible()
 
 
 class TestAgentProcessesRequests(EguichetBrowserTestCase):
