@@ -2,7 +2,9 @@
 
 One WSGI instance on a FileStorage serves the demo commune with two published
 forms that have the same fields: one whose action creates a case (Demande),
-one with collective.easyform's own "save data" action. Eight clients post the
+one with collective.easyform's own "save data" action, each holding already
+``--existing`` submissions (a site in use: its BTrees have grown past a few
+buckets, as they have after some weeks of submissions). Eight clients post the
 form as a browser does (the form's view, its fields and the submit button),
 after a warm-up; the actions take turns, round after round, so that both see
 the same machine. Mail goes to an SMTP server on loopback.
@@ -89,8 +91,13 @@ CONFLICT = re.compile(
 WALKED_VALUES = 5000
 
 
-def prepare(smtp_port: int) -> None:
-    """Inside the instance's configuration: both forms, the service, the mailer."""
+def prepare(smtp_port: int, existing: int) -> None:
+    """Inside the instance's configuration: both forms, the service, the mailer.
+
+    Then ``existing`` submissions of each form, stored as the actions store
+    them, without HTTP: a site in use, whose cases container and catalog
+    already hold that many cases.
+    """
     from imio.commune.cli.zope_app import open_app
     from plone import api
     from zope.component.hooks import setSite
@@ -121,7 +128,34 @@ def prepare(smtp_port: int) -> None:
     site.MailHost.smtp_host = "127.0.0.1"
     site.MailHost.smtp_port = smtp_port
     transaction.commit()
+    fill(site, existing)
     app._p_jar.close()
+
+
+def fill(site, existing: int) -> None:
+    """Submissions already received by both forms, as anonymous citizens."""
+    from AccessControl.SecurityManagement import noSecurityManager
+    from collective.easyform.api import get_actions
+    from collective.easyform.api import get_schema
+    from imio.eguichet.cases import create_case
+
+    import transaction
+
+    case_form = site["bench-case"]
+    schema = get_schema(case_form)
+    save_data = get_actions(site["bench-save-data"])["save_data"]
+    noSecurityManager()
+    for number in range(existing):
+        values = {
+            "fullname": f"Habitant {number}",
+            "email": f"habitant{number}@example.org",
+            "reason": "Inscription à l'école communale.",
+        }
+        create_case(case_form, schema, values)
+        save_data.addDataRow(dict(values))
+        if number % 100 == 99:
+            transaction.commit()
+    transaction.commit()
 
 
 def btree_nodes(tree):
@@ -340,13 +374,25 @@ def measure(args, work: Path) -> dict:
     smtp.start()
     try:
         prepared = subprocess.run(
-            [sys.executable, __file__, "--prepare", str(smtp.port)],
+            [
+                sys.executable,
+                __file__,
+                "--prepare",
+                str(smtp.port),
+                "--existing",
+                str(args.existing),
+            ],
             env=env,
             capture_output=True,
             text=True,
         )
         if prepared.returncode:
             raise RuntimeError(f"préparation : {prepared.stderr[-2000:]}")
+        # The existing cases' confirmations are not the run's: let them land.
+        deadline = time.monotonic() + 120
+        while mailbox.received < args.existing and time.monotonic() < deadline:
+            time.sleep(0.5)
+        mails_before = mailbox.received
         port = free_port()
         log = var / "log" / "event.log"
         instance = ManagedProcess(
@@ -401,7 +447,7 @@ def measure(args, work: Path) -> dict:
             raise RuntimeError(f"comptage : {counted.stderr[-2000:]}")
         stored = json.loads(counted.stdout.strip().splitlines()[-1])
         results["stored"] = stored
-        results["mails"] = mailbox.received
+        results["mails"] = mailbox.received - mails_before
         return results
     finally:
         smtp.stop()
@@ -422,7 +468,8 @@ def report(args, results: dict) -> None:
         places[form_id, owners.get(oid, class_name)] += n
     print(
         f"\nForm submissions, {CLIENTS} clients, {args.rounds} x {args.submissions} "
-        f"per action after {args.warm_up} to warm up, one instance on FileStorage"
+        f"per action after {args.warm_up} to warm up, one instance on FileStorage, "
+        f"{args.existing} submissions of each form already stored"
     )
     print(
         f"{'action':46} {'subm./s':>8} {'ratio':>6} "
@@ -432,7 +479,7 @@ def report(args, results: dict) -> None:
         result = results[form_id]
         statuses = result["statuses"]
         errors = sum(n for status, n in statuses.items() if status >= 500)
-        lost = result["posted"] - results["stored"][form_id]
+        lost = result["posted"] + args.existing - results["stored"][form_id]
         print(
             f"{FORMS[form_id][2]:46} {rates[form_id]:8.1f} "
             f"{rates[form_id] / rates[baseline]:6.2f} {conflicts[form_id]:9d} "
@@ -442,7 +489,8 @@ def report(args, results: dict) -> None:
         if others:
             print(f"  answers other than the thank-you page, of {measured}: {others}")
     print(
-        f"\ncases in the catalog: {results['stored']['bench-case-indexed']}, "
+        f"\ncases in the catalog: {results['stored']['bench-case-indexed']} "
+        f"({args.existing} before the run), "
         f"confirmation e-mails received: {results['mails']}"
     )
     if places:
@@ -456,11 +504,17 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--warm-up", type=int, default=40)
+    parser.add_argument(
+        "--existing",
+        type=int,
+        default=2000,
+        help="submissions each form already holds before the run (a site in use)",
+    )
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--count", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.prepare:
-        return prepare(args.prepare)
+        return prepare(args.prepare, args.existing)
     if args.count is not None:
         return count(args.count)
     work = Path(tempfile.mkdtemp(prefix="imio-bench-submit-"))
