@@ -100,7 +100,8 @@ class TestAlertExpires(unittest.TestCase):
         setRoles(portal, TEST_USER_ID, ["Manager"])
         # Naive Brussels times, as the edit form stores them.
         now = datetime.now(TIMEZONE).replace(tzinfo=None)
-        ends = now + timedelta(seconds=3)
+        # Long enough for the first page even on a busy machine.
+        ends = now + timedelta(seconds=15)
         create_alert(portal, "Coupure d'eau", now - timedelta(hours=1), ends, "warning")
         private = create_alert(
             portal,
