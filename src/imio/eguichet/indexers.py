@@ -6,17 +6,21 @@ so a case goes only where it is searched.
 """
 
 from DateTime import DateTime
+from five.intid.keyreference import KeyReferenceToPersistent
 from imio.eguichet.content.case.content import ICase
 from plone.indexer import indexer
+from zope.component import adapter
+from zope.interface import implementer
+from zope.keyreference.interfaces import IKeyReference
 
 
 # A case enters only the indexes that the back office, "Mes demarches" and
-# the reports query or sort on: portal_type, review_state, path, UID,
-# is_folderish, allowedRolesAndUsers, created, object_provides and the case_*
-# indexes (case_reference is the id). Every other index of the site would be written at each
-# submission for nothing, and each write is a place where two simultaneous
-# submissions may conflict: the text indexes keep a rare word's postings in
-# plain dicts, date indexes give all cases of one minute the same key.
+# the reports query or sort on: portal_type, review_state, path, UID, id,
+# getId, is_folderish, allowedRolesAndUsers, created, object_provides and the
+# case_* indexes. Every other index of the site would be
+# written at each submission for nothing, and each write is a place where two
+# simultaneous submissions may conflict: the text indexes keep a rare word's
+# postings in plain dicts, date indexes give all cases of a minute one key.
 # An indexer that raises AttributeError makes an index skip the case; the
 # metadata column of the same name, if any, then stays empty for cases.
 NOT_INDEXED = (
@@ -32,10 +36,8 @@ NOT_INDEXED = (
     "end",
     "exclude_from_nav",
     "expires",
-    "getId",
     "getObjPositionInParent",
     "getRawRelatedItems",
-    "id",
     "in_reply_to",
     "is_default_page",
     "modified",
@@ -111,3 +113,28 @@ def case_decided(case):
         if entry.get("review_state") in DECISIONS:
             return entry["time"]
     return None
+
+
+@adapter(ICase)
+@implementer(IKeyReference)
+class CaseKeyReference(KeyReferenceToPersistent):
+    """A case's key in the intid utility, ordered by the case's reference.
+
+    Plone's key references are ordered by database oid, which grows with each
+    new object: every new case would be registered in the last bucket of the
+    utility's BTree, the one place that all simultaneous submissions share.
+    A random reference spreads them over the whole tree. The reference is
+    kept in the key, so that ZODB compares keys without loading cases, also
+    while it resolves a conflict.
+    """
+
+    key_type_id = "imio.eguichet.case"
+
+    def __init__(self, case):
+        super().__init__(case)
+        self.reference = case.getId()
+
+    def _get_cmp_keys(self, other):
+        if self.key_type_id == other.key_type_id:
+            return self.reference, other.reference
+        return self.key_type_id, other.key_type_id

@@ -5,6 +5,8 @@ from DateTime import DateTime
 from imio.eguichet.cases import create_case
 from imio.eguichet.content.case.content import ICase
 from imio.eguichet.content.case_folder.content import get_cases_folder
+from five.intid.keyreference import KeyReferenceToPersistent
+from imio.eguichet.indexers import CaseKeyReference
 from imio.eguichet.indexers import NOT_INDEXED
 from imio.eguichet.testing import add_form
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
@@ -17,6 +19,8 @@ from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
 from plone.app.testing import TEST_USER_PASSWORD
 from Products.CMFCore.indexing import processQueue
+from zope.component import getUtility
+from zope.intid.interfaces import IIntIds
 
 import unittest
 
@@ -157,3 +161,34 @@ class TestCaseIndexing(unittest.TestCase):
         api.content.delete(obj=self.case)
         processQueue()
         self.assertFalse(self.found(portal_type="Case"))
+
+    def test_integer_id_keyed_by_reference(self):
+        intids = getUtility(IIntIds)
+        uid = intids.getId(self.case)
+        self.assertEqual(intids.getObject(uid), self.case)
+        key = intids.refs[uid]
+        self.assertEqual(key.reference, self.case.getId())
+        # Sorted among the other cases by reference, not by database oid.
+        for number in range(5):
+            create_case(self.form, get_schema(self.form), {"fullname": f"C {number}"})
+        keys = [k for k in intids.ids if k.key_type_id == key.key_type_id]
+        self.assertEqual(len(keys), 6)
+        self.assertEqual([k.reference for k in keys], sorted(k.reference for k in keys))
+
+    def test_1005_keys_existing_cases_by_reference(self):
+        intids = getUtility(IIntIds)
+        uid = intids.getId(self.case)
+        # A case registered before 1005, under Plone's key ordered by oid.
+        new_key = intids.refs[uid]
+        del intids.ids[new_key]
+        old_key = KeyReferenceToPersistent(self.case)
+        intids.ids[old_key] = uid
+        intids.refs[uid] = old_key
+        setup = self.portal.portal_setup
+        setup.setLastVersionForProfile("imio.eguichet:default", "1004")
+        setup.upgradeProfile("imio.eguichet:default")
+        self.assertEqual(intids.getId(self.case), uid)
+        self.assertIsInstance(intids.refs[uid], CaseKeyReference)
+        self.assertNotIn(old_key, intids.ids)
+        api.content.delete(obj=self.case)
+        self.assertNotIn(uid, intids.refs)

@@ -41,7 +41,7 @@ class TestUpgrades(unittest.TestCase):
         setup.setLastVersionForProfile("imio.eguichet:default", "1000")
         setup.upgradeProfile("imio.eguichet:default")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1004",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1005",)
         )
         for permission in ("Access Dashboard", "Export Cases"):
             roles = [
@@ -77,7 +77,7 @@ class TestUpgrades(unittest.TestCase):
             setup.upgradeProfile("imio.eguichet:default")
             self.assertEqual(fti.view_methods, ("view", "demande"))
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1004",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1005",)
         )
 
     def test_1004_puts_the_cases_in_the_personal_menu(self):
@@ -93,7 +93,7 @@ class TestUpgrades(unittest.TestCase):
             ["mes-demarches", "demandes-dashboard"],
         )
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1004",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1005",)
         )
 
 
