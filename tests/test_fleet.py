@@ -4,9 +4,11 @@ from imio.belgium import walloon_communes
 from pathlib import Path
 from plone.testing import Layer
 from tests.instance import imio_commune
+from tests.instance import ROOT
 from imio.commune.cluster.cluster import instance_environment
 
 import json
+import re
 import shutil
 import tempfile
 import unittest
@@ -46,6 +48,12 @@ class FleetLayer(Layer):
 FLEET = FleetLayer(name="Fleet")
 
 
+def profile_version(package: str) -> str:
+    """The version of a package's profile, as its metadata.xml says."""
+    metadata = ROOT / "src" / "imio" / package / "profiles" / "default" / "metadata.xml"
+    return re.search(r"<version>(\w+)</version>", metadata.read_text()).group(1)
+
+
 class TestFleet(unittest.TestCase):
     layer = FLEET
 
@@ -75,7 +83,9 @@ class TestFleet(unittest.TestCase):
         self.assertEqual(listed["eupen"]["titre"], "Gemeinde Eupen")
         self.assertEqual(listed["eupen"]["langues"], ["de", "fr"])
         self.assertEqual(listed["eupen"]["commune"], f"Eupen ({EUPEN})")
-        self.assertEqual(listed["eupen"]["versions"]["imio.commune"], "1001")
+        self.assertEqual(
+            listed["eupen"]["versions"]["imio.commune"], profile_version("commune")
+        )
         self.assertFalse(
             any(row["mises à niveau en attente"] for row in listed.values())
         )
