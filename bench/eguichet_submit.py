@@ -388,11 +388,6 @@ def measure(args, work: Path) -> dict:
         )
         if prepared.returncode:
             raise RuntimeError(f"préparation : {prepared.stderr[-2000:]}")
-        # The existing cases' confirmations are not the run's: let them land.
-        deadline = time.monotonic() + 120
-        while mailbox.received < args.existing and time.monotonic() < deadline:
-            time.sleep(0.5)
-        mails_before = mailbox.received
         port = free_port()
         log = var / "log" / "event.log"
         instance = ManagedProcess(
@@ -415,6 +410,13 @@ def measure(args, work: Path) -> dict:
         results["conflicts"] = collections.Counter()
         try:
             instance.wait_until(lambda: http_status(f"{base}/{SITE}") == 200)
+            # The stored cases' confirmations are not the run's: the mail
+            # queue's thread of the preparation, then the instance's at
+            # start-up, send them; let them land first.
+            deadline = time.monotonic() + 300
+            while mailbox.received < args.existing and time.monotonic() < deadline:
+                time.sleep(0.5)
+            mails_before = mailbox.received
             number = 0
             for form_id in FORMS:
                 _seconds, statuses = run_round(base, form_id, number, args.warm_up)
