@@ -113,6 +113,14 @@ class TestWithdrawLoggedIn(WithdrawTestCase):
         self.assertNotIn(WITHDRAW_BUTTON, page.text)
         self.assertEqual(self.state(other), "in_progress")
 
+    def test_case_page_has_no_navigation_portlet(self):
+        # Cases stay out of the title index: a navigation entry would be empty.
+        page = requests.get(
+            self.jeans.absolute_url(), auth=("jean", TEST_USER_PASSWORD), timeout=30
+        )
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn("portletNavigationTree", page.text)
+
     def test_agent_gets_no_withdraw_button(self):
         page = requests.get(
             self.jeans.absolute_url(), auth=("agent", TEST_USER_PASSWORD), timeout=30

@@ -34,6 +34,10 @@ class CaseView(BrowserView):
     def __call__(self):
         self.errors = {}
         self.request.response.setHeader("Cache-Control", "private, no-store")
+        # A case is no place in the site's navigation: it stays out of the
+        # catalog's title index (concurrent submissions), so the navigation
+        # portlet would show it as a link without text.
+        self.request.set("disable_plone.leftcolumn", True)
         if self.request.method == "POST":
             action = self.request.form.get("case_action")
             handler = {
