@@ -518,8 +518,8 @@ class TestAgentProcessesRequests(EguichetBrowserTestCase):
         screenshot(page, "agent-01-tableau-de-bord")
         self.assertAccessible()
         page.fill("[name=reference]", reference)
-        page.keyboard.press("Enter")
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
         self.assertEqual(page.locator("table.cases-dashboard tbody tr").count(), 1)
         screenshot(page, "agent-02-recherche")
         page.get_by_role("link", name=reference).click()
