@@ -25,6 +25,7 @@ from pathlib import Path
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -193,7 +194,8 @@ def profile_home(rounds: int) -> None:
         profiler.disable()
         each = (time.perf_counter() - started) / rounds * 1000
         print(f"\n/{site_id} @@{view}: {each:.1f} ms per rendering (profiled)")
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+        lines = int(os.environ.get("BENCH_PROFILE_LINES", "45"))
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(lines)
     transaction.abort()
 
 

@@ -116,15 +116,18 @@ class CommuneHomeView(BrowserView):
         """Events still to come or going on, by their next occurrence."""
         now = datetime.now(TIMEZONE)
         brains = get_events(self.context, start=now, limit=UPCOMING_EVENTS)
-        catalog = api.portal.get_tool("portal_catalog")
+        catalog = api.portal.get_tool("portal_catalog")._catalog
+        start_index, end_index = catalog.getIndex("start"), catalog.getIndex("end")
         after = dt2int(now)
         events = []
         for brain in brains:
             # brain.start is the first occurrence of a recurring event; the
             # index holds every occurrence, so no event is woken up.
-            indexed = catalog.getIndexDataForRID(brain.getRID())
+            rid = brain.getRID()
             occurrences = zip(
-                sorted(indexed["start"]), sorted(indexed["end"]), strict=False
+                sorted(start_index.getEntryForObject(rid, ())),
+                sorted(end_index.getEntryForObject(rid, ())),
+                strict=False,
             )
             starts = [start for start, end in occurrences if end >= after]
             start = from_index(min(starts)) if starts else brain.start.asdatetime()
