@@ -60,7 +60,7 @@ class TestEventDetails(unittest.TestCase):
         self.assertIn("Informations pratiques", page)
         self.assertIn(
             f'<a href="{self.place.absolute_url()}">Salle des fêtes</a>'
-            " — Rue du Centre 3, 5000 Namur",
+            " &mdash; Rue du Centre 3, 5000 Namur",
             page,
         )
         self.assertIn('<dd class="event-price">5 € (enfants 2 €)</dd>', page)
