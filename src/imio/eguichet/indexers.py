@@ -8,6 +8,7 @@ so a case goes only where it is searched.
 from DateTime import DateTime
 from five.intid.keyreference import KeyReferenceToPersistent
 from imio.eguichet.content.case.content import ICase
+from plone.dexterity.interfaces import IDexterityContent
 from plone.indexer import indexer
 from zope.component import adapter
 from zope.interface import implementer
@@ -53,10 +54,14 @@ def not_indexed(case):
     raise AttributeError("not indexed for cases")
 
 
+# Exports and site-wide tools find content as IDexterityContent.
+CASE_INTERFACES = (ICase.__identifier__, IDexterityContent.__identifier__)
+
+
 @indexer(ICase)
 def object_provides(case):
-    """Cases are found as cases, not as any of Plone's content interfaces."""
-    return [ICase.__identifier__]
+    """Cases are found as cases and as content, not as Plone's thirty others."""
+    return list(CASE_INTERFACES)
 
 
 @indexer(ICase)

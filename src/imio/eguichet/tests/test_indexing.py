@@ -13,6 +13,7 @@ from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
 from imio.eguichet.testing import SERVICE
 from plone import api
 from plone.app.testing import login
+from plone.dexterity.interfaces import IDexterityContent
 from plone.app.testing import logout
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
@@ -136,9 +137,13 @@ class TestCaseIndexing(unittest.TestCase):
             with self.subTest(name):
                 self.assertIsNone(index.getEntryForObject(self.rid, None))
 
-    def test_object_provides_holds_the_case_interface_only(self):
+    def test_object_provides_holds_the_case_and_content_interfaces_only(self):
         index = self.catalog._catalog.getIndex("object_provides")
-        self.assertEqual(index.getEntryForObject(self.rid), [ICase.__identifier__])
+        self.assertEqual(
+            sorted(index.getEntryForObject(self.rid)),
+            sorted([ICase.__identifier__, IDexterityContent.__identifier__]),
+        )
+        self.assertTrue(self.found(object_provides=IDexterityContent.__identifier__))
 
     def test_a_full_reindex_keeps_the_contract(self):
         self.case.reindexObject()
