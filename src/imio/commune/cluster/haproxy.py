@@ -20,6 +20,8 @@ defaults
     retries 3
     option redispatch
     option httplog
+    # The instances read the citizen's address (submission limits) here.
+    option forwardfor
 
 frontend www
     bind {host}:{port}
