@@ -1,12 +1,9 @@
 """The contact page of a commune: the administration first, then every service."""
 
-from imio.website import _
 from imio.website.browser import opening_hours as page
 from imio.website.browser.home import CommuneHomeView
-from imio.website.opening_hours import OpeningHours
 from plone import api
 from Products.Five import BrowserView
-from zope.i18n import translate
 
 
 class CommuneContactView(BrowserView):
@@ -22,23 +19,11 @@ class CommuneContactView(BrowserView):
         for brain in api.content.find(portal_type="Service", sort_on="sortable_title"):
             if brain.getPath().endswith("/services/administration"):
                 continue
-            status = None
-            if brain.opening_hours:
-                hours = OpeningHours.of_fields(brain.opening_hours)
-                if not hours.is_empty():
-                    opened = hours.is_open(now)
-                    status = {
-                        "open": opened,
-                        "label": translate(
-                            _("Open now") if opened else _("Closed now"),
-                            context=self.request,
-                        ),
-                    }
             services.append({
                 "title": brain.Title,
                 "description": brain.Description,
                 "url": brain.getURL(),
-                "status": status,
+                "status": page.status_of(brain.opening_hours, now, self.request),
             })
         return services
 

@@ -19,6 +19,22 @@ def now() -> datetime:
     return datetime.now(TIMEZONE)
 
 
+def status_of(fields: dict | None, at: datetime, request) -> dict | None:
+    """Open or closed now, from the hours the catalog keeps; None without hours."""
+    if not fields:
+        return None
+    hours = OpeningHours.of_fields(fields)
+    if hours.is_empty():
+        return None
+    opened = hours.is_open(at)
+    return {
+        "open": opened,
+        "label": translate(
+            _("Open now") if opened else _("Closed now"), context=request
+        ),
+    }
+
+
 class OpeningHoursView(BrowserView):
     """Weekly timetable, upcoming closures and whether it is open now."""
 

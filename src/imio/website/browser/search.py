@@ -2,7 +2,6 @@
 
 from imio.website import _
 from imio.website.browser import opening_hours as page
-from imio.website.opening_hours import OpeningHours
 from plone import api
 from plone.base.utils import munge_search_term
 from plone.batching import Batch
@@ -209,22 +208,15 @@ class SearchView(BrowserView):
         now = page.now()
         results = []
         for brain in self.batch():
-            result = {
+            results.append({
                 "title": brain.Title,
                 "description": brain.Description,
                 "url": brain.getURL(),
                 "type": self._(types[brain.portal_type].Title())
                 if brain.portal_type in types
                 else brain.portal_type,
-                "status": None,
-            }
-            if brain.portal_type == "Service" and brain.opening_hours:
-                hours = OpeningHours.of_fields(brain.opening_hours)
-                if not hours.is_empty():
-                    opened = hours.is_open(now)
-                    result["status"] = {
-                        "open": opened,
-                        "label": self._(_("Open now") if opened else _("Closed now")),
-                    }
-            results.append(result)
+                "status": page.status_of(brain.opening_hours, now, self.request)
+                if brain.portal_type == "Service"
+                else None,
+            })
         return results
