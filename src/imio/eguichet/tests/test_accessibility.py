@@ -5,8 +5,6 @@ from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from lxml import html
 from plone import api
 from plone.app.testing import setRoles
-from plone.app.testing import SITE_OWNER_NAME
-from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import TEST_USER_ID
 
 import requests
@@ -42,12 +40,3 @@ class TestAccessibleTemplates(unittest.TestCase):
         (photo,) = page.xpath("//input[@id='form-widgets-photo-input']")
         self.assertEqual(photo.get("type"), "file")
         self.assertEqual(photo.get("aria-label"), "Photo")
-
-    def test_the_toolbar_pins_are_buttons(self):
-        self.session.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
-        page = self.page(self.form.absolute_url())
-        for name in ("toolbar-collapse", "toolbar-expand"):
-            (control,) = page.xpath(f"//a[@class='{name}']")
-            self.assertEqual(control.get("role"), "button")
-            self.assertEqual(control.get("tabindex"), "0")
-            self.assertTrue(control.get("aria-label"))

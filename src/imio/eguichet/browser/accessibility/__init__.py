@@ -1,1 +1,1 @@
-"""Plone's own templates, amended where axe finds a barrier."""
+"""Plone's widget templates, amended where axe finds a barrier on e-guichet forms."""
