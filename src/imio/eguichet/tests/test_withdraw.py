@@ -2,6 +2,7 @@
 
 from collective.easyform.api import get_schema
 from imio.eguichet.browser.follow import FOLLOW_ATTEMPTS
+from imio.eguichet.browser.follow import follow_url
 from imio.eguichet.cases import create_case
 from imio.eguichet.testing import add_form
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
@@ -89,6 +90,18 @@ class TestWithdrawLoggedIn(WithdrawTestCase):
         self.assertEqual(self.state(self.jeans), "withdrawn")
         self.assertNotIn(WITHDRAW_BUTTON, answer.text)
 
+    def test_applicant_is_mailed_a_link_to_the_case_page(self):
+        inbox = self.layer["inbox"].messages
+        inbox.clear()
+        self.post(confirm_withdraw="1", withdraw_reason="Plus utile")
+        (message,) = inbox
+        reference = self.jeans.formatted_reference()
+        self.assertEqual(message["To"], "jean@example.org")
+        self.assertEqual(message["Subject"], f"Votre demande {reference} : Retirée")
+        body = message.get_content()
+        self.assertIn("Votre motif : Plus utile", body)
+        self.assertIn(f"Suivre votre demande : {self.jeans.absolute_url()}", body)
+
     def test_without_confirmation_nothing_moves_and_the_reason_stays(self):
         _page, answer = self.post(withdraw_reason="Plus <b>utile</b>")
         self.assertEqual(answer.status_code, 400)
@@ -156,6 +169,30 @@ class TestWithdrawWithAccessCode(WithdrawTestCase):
         self.assertIn("Votre demande a été retirée.", done.text)
         self.assertIn("Retirée", done.text)
         self.assertEqual(self.state(self.anonymous), "withdrawn")
+
+    def test_holder_of_the_code_is_mailed_the_withdrawal(self):
+        inbox = self.layer["inbox"].messages
+        inbox.clear()
+        reference = self.anonymous.formatted_reference()
+        self.follow(
+            requests.Session(),
+            reference=reference,
+            access_code=self.code,
+            withdraw="1",
+            confirm_withdraw="1",
+            withdraw_reason="J'ai trouvé un autre <b>logement</b>.",
+        )
+        self.assertEqual(self.state(self.anonymous), "withdrawn")
+        (message,) = inbox
+        self.assertEqual(message["To"], "Marie Dupont <marie@example.org>")
+        self.assertEqual(message["Subject"], f"Votre demande {reference} : Retirée")
+        body = message.get_content()
+        self.assertIn("Bonjour Marie Dupont,", body)
+        self.assertIn(f"Votre demande {reference} est désormais : Retirée.", body)
+        self.assertIn("Votre motif : J'ai trouvé un autre <b>logement</b>.", body)
+        self.assertNotIn("Message du service", body)
+        self.assertIn(f"Suivre votre demande : {follow_url(self.anonymous)}", body)
+        self.assertNotIn(self.code, body)
 
     def test_a_wrong_code_withdraws_nothing(self):
         answer = self.follow(

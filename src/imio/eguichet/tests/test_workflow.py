@@ -238,3 +238,15 @@ class TestNotificationsInGerman(WorkflowTestCase):
             self.inbox[-1]["Subject"], f"Ihr Antrag {reference}: Abgelehnt"
         )
         self.assertIn("Guten Tag Marie Dupont,", self.inbox[-1].get_content())
+
+    def test_withdrawal_mailed_in_german(self):
+        self.case.manage_setLocalRoles("jean", ["Owner"])
+        transaction.commit()
+        self.move("jean", "withdraw", comment="Nicht mehr nötig.")
+        reference = self.case.formatted_reference()
+        (message,) = self.inbox
+        self.assertEqual(message["Subject"], f"Ihr Antrag {reference}: Zurückgezogen")
+        body = message.get_content()
+        self.assertIn(f"Ihr Antrag {reference} ist jetzt: Zurückgezogen.", body)
+        self.assertIn("Ihre Begründung: Nicht mehr nötig.", body)
+        self.assertIn(follow_url(self.case), body)

@@ -11,6 +11,14 @@ COMMENT_REQUIRED = {
     "refuse": _("Please give the reason for the refusal."),
 }
 
-# Transitions the applicant is told about by e-mail; the others are the
-# applicant's own (withdraw, provide_info) or internal (close).
-NOTIFIED_TRANSITIONS = ("receive", "start", "ask_info", "accept", "refuse")
+# Transitions the applicant is told about by e-mail, withdrawal included: the
+# e-mail confirms it. Not mailed: provide_info (the applicant's own answer,
+# which gives the case back to the service) and close (internal archiving).
+NOTIFIED_TRANSITIONS = (
+    "receive",
+    "start",
+    "ask_info",
+    "accept",
+    "refuse",
+    "withdraw",
+)

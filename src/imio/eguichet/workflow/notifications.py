@@ -20,6 +20,10 @@ import transaction
 
 logger = logging.getLogger("imio.eguichet")
 
+SERVICE_COMMENT = _("Message from the service: ${comment}")
+# The applicant's own comment, read back to them.
+COMMENT_LABELS = {"withdraw": _("Your reason: ${comment}")}
+
 
 def case_submitted(case, event):
     """Confirm the submission, with the access code of an anonymous applicant."""
@@ -47,7 +51,7 @@ def case_transition(case, event):
     comment = (event.kwargs or {}).get("comment") or ""
     if comment.strip():
         mapping["comment"] = comment.strip()
-        body.append(_("Message from the service: ${comment}"))
+        body.append(COMMENT_LABELS.get(event.transition.id, SERVICE_COMMENT))
     _send(case, _("Your request ${reference}: ${state}"), body, mapping)
 
 
