@@ -112,7 +112,7 @@ def create_case(form, schema, data):
         case = _add_with_new_reference(container, case)
         _set_local_roles(case)
         case.reindexObject()
-    notify(CaseSubmittedEvent(case, access_code))
+    notify(CaseSubmittedEvent(case, access_code, form))
     return case, access_code
 
 

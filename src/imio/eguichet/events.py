@@ -9,6 +9,7 @@ from zope.interface.interfaces import ObjectEvent
 class CaseSubmittedEvent(ObjectEvent):
     """A submission became a case."""
 
-    def __init__(self, case, access_code=None):
+    def __init__(self, case, access_code=None, form=None):
         super().__init__(case)
         self.access_code = access_code
+        self.form = form

@@ -18,3 +18,4 @@ class ICaseSubmittedEvent(IObjectEvent):
     """A citizen's submission has just become a case."""
 
     access_code = Attribute("Code that lets an anonymous applicant follow it")
+    form = Attribute("The form submitted (None when the sender did not say)")

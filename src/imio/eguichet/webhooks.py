@@ -39,6 +39,7 @@ def case_created(case, event):
     _notify(
         case,
         "case_created",
+        form=event.form,
         review_state=api.content.get_state(case),
         previous_state=None,
         transition=None,
@@ -64,8 +65,9 @@ def signature(secret: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def _notify(case, event_name, **states):
-    form = uuidToObject(case.form_uid, unrestricted=True) if case.form_uid else None
+def _notify(case, event_name, form=None, **states):
+    if form is None and case.form_uid:
+        form = uuidToObject(case.form_uid, unrestricted=True)
     url = getattr(form, "webhook_url", None)
     if not url:
         return

@@ -3,12 +3,12 @@
 from collective.easyform.actions import Action
 from collective.easyform.actions import ActionFactory
 from collective.easyform.api import get_context
-from collective.easyform.api import get_schema
 from collective.easyform.config import FORM_ERROR_MARKER
 from collective.easyform.interfaces import IAction
 from imio.eguichet import _
 from imio.eguichet.cases import create_case
 from imio.eguichet.cases import SubmissionRefused
+from imio.eguichet.schema import form_schema
 from plone.supermodel.exportimport import BaseHandler
 from zope.annotation.interfaces import IAnnotations
 from zope.interface import implementer
@@ -28,7 +28,7 @@ class CreateCase(Action):
     def onSuccess(self, fields, request):
         form = get_context(self)
         try:
-            case, access_code = create_case(form, get_schema(form), fields)
+            case, access_code = create_case(form, form_schema(form, request), fields)
         except SubmissionRefused as refusal:
             request.response.setStatus(refusal.status)
             return {FORM_ERROR_MARKER: refusal.args[0]}

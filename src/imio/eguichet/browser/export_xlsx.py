@@ -8,6 +8,7 @@ from imio.eguichet.browser.export import COLUMNS
 from imio.eguichet.browser.export import FORMULA_STARTS
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
 from Products.Five.browser import BrowserView
 from ZPublisher.Iterators import filestream_iterator
 from zope.i18n import translate
@@ -54,7 +55,7 @@ class XlsxExportView(BrowserView):
         header = []
         for _key, title in COLUMNS:
             cell = WriteOnlyCell(sheet, value=self.translate(title))
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
             header.append(cell)
         sheet.append(header)
         for brain in search(case_query(read_filters(self.request))):

@@ -6,6 +6,7 @@ from collective.easyform.browser.view import EasyFormFormWrapper
 from DateTime import DateTime
 from imio.eguichet.actions import submitted_case
 from imio.eguichet.browser.follow import follow_url
+from imio.eguichet.schema import form_schema
 from plone import api
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 
@@ -16,6 +17,10 @@ class EguichetForm(EasyFormForm):
     confirmation_template = ViewPageTemplateFile("templates/confirmation.pt")
     case = None
     access_code = None
+
+    @property
+    def schema(self):
+        return form_schema(self.context, self.request)
 
     def update(self):
         super().update()

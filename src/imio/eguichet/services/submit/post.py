@@ -1,7 +1,6 @@
 """``POST {form}/@submit``: a JSON submission becomes a case."""
 
 from collective.easyform.api import get_expression
-from collective.easyform.api import get_schema
 from collective.easyform.interfaces import IFieldExtender
 from collective.easyform.interfaces import IFieldValidator
 from imio.eguichet import _
@@ -9,6 +8,7 @@ from imio.eguichet.behaviors import IEguichetForm
 from imio.eguichet.cases import create_case
 from imio.eguichet.cases import SubmissionRefused
 from imio.eguichet.honeypot import filled_in
+from imio.eguichet.schema import form_schema
 from imio.eguichet.uploads import refusal
 from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.interfaces import INamedField
@@ -41,7 +41,7 @@ class SubmitPost(Service):
         if filled_in(payload):
             # Refused like any malformed submission, without telling a robot why.
             return self.refuse(400, _("This submission cannot be accepted."))
-        schema = get_schema(self.context)
+        schema = form_schema(self.context, self.request)
         data, errors = self.read_fields(schema, payload)
         if errors:
             self.request.response.setStatus(400)
