@@ -147,6 +147,29 @@ class TestAnswer(MyCasesTestCase):
         self.assertIn("bail.pdf", page.text)
         self.assertNotIn("case-answer", page.text)
 
+    def test_applicant_is_mailed_that_the_answer_arrived(self):
+        self.move(self.jeans, "receive", "start", "ask_info")
+        inbox = self.layer["inbox"].messages
+        inbox.clear()
+        self.answer()
+        self.assertEqual(self.state(), "in_progress")
+        reference = self.jeans.formatted_reference()
+        (message,) = inbox
+        self.assertEqual(message["To"], "Jean Martin <jean@example.org>")
+        self.assertEqual(
+            message["Subject"], f"Votre demande {reference} : En cours de traitement"
+        )
+        body = message.get_content()
+        self.assertIn("Bonjour Jean Martin,", body)
+        self.assertIn("Nous avons bien reçu votre réponse.", body)
+        self.assertIn(
+            f"Votre demande {reference} est désormais : En cours de traitement.",
+            body,
+        )
+        self.assertIn("Votre réponse : Voici <script>le bail</script>.", body)
+        self.assertNotIn("Message du service", body)
+        self.assertIn(f"Suivre votre demande : {self.url}", body)
+
     def test_renamed_executable_is_refused(self):
         self.move(self.jeans, "receive", "start", "ask_info")
         program = [("files:list", ("bail.pdf", b"MZ\x90\x00\x03", "application/pdf"))]

@@ -3,12 +3,15 @@
 from collective.easyform.api import get_schema
 from imio.eguichet.browser.follow import follow_url
 from imio.eguichet.cases import create_case
+from imio.eguichet.content.case.messages import add_message
 from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.testing import add_form
 from imio.eguichet.testing import free_port
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import SENDER
 from imio.eguichet.testing import SERVICE
+from imio.eguichet.workflow import NOTIFIED_TRANSITIONS
+from imio.eguichet.workflow import WORKFLOW_ID
 from imio.eguichet.workflow.guards import CommentRequired
 from plone import api
 from plone.app.testing import logout
@@ -207,13 +210,48 @@ class TestNotifications(WorkflowTestCase):
         self.assertEqual(self.inbox[-1].get_content_type(), "text/plain")
         self.assertIn(follow_url(self.case), body)
 
-    def test_internal_steps_are_not_mailed(self):
+    def test_every_step_is_mailed(self):
+        workflow = api.portal.get_tool("portal_workflow")[WORKFLOW_ID]
+        self.assertEqual(
+            set(workflow.transitions.objectIds()), set(NOTIFIED_TRANSITIONS)
+        )
+
+    def test_closing_is_mailed_in_french(self):
         self.move("agent", "receive")
         self.move("agent", "start")
         self.move("agent", "accept")
         self.inbox.clear()
-        self.move("agent", "close")
-        self.assertEqual(self.inbox, [])
+        self.move("agent", "close", comment="Document remis au guichet.")
+        reference = self.case.formatted_reference()
+        (message,) = self.inbox
+        self.assertEqual(message["To"], "Marie Dupont <marie.dupont@example.org>")
+        self.assertEqual(message["Subject"], f"Votre demande {reference} : Clôturée")
+        body = message.get_content()
+        self.assertIn("Bonjour Marie Dupont,", body)
+        self.assertIn(f"Votre demande {reference} est désormais : Clôturée.", body)
+        self.assertIn("Message du service : Document remis au guichet.", body)
+        self.assertIn(f"Suivre votre demande : {follow_url(self.case)}", body)
+
+    def test_answer_recorded_by_an_agent_is_mailed_in_their_words(self):
+        self.move("agent", "receive")
+        self.move("agent", "start")
+        self.move("agent", "ask_info", comment="Joignez une copie du bail.")
+        self.inbox.clear()
+        self.move("agent", "provide_info", comment="Bail reçu par courrier.")
+        self.assertEqual(self.state(), "in_progress")
+        reference = self.case.formatted_reference()
+        (message,) = self.inbox
+        self.assertEqual(
+            message["Subject"], f"Votre demande {reference} : En cours de traitement"
+        )
+        body = message.get_content()
+        self.assertIn("Nous avons bien reçu votre réponse.", body)
+        self.assertIn(
+            f"Votre demande {reference} est désormais : En cours de traitement.",
+            body,
+        )
+        self.assertIn("Message du service : Bail reçu par courrier.", body)
+        self.assertNotIn("Votre réponse", body)
 
     def test_unreachable_mail_server_loses_no_case(self):
         api.portal.set_registry_record("plone.smtp_port", free_port())
@@ -250,3 +288,27 @@ class TestNotificationsInGerman(WorkflowTestCase):
         self.assertIn(f"Ihr Antrag {reference} ist jetzt: Zurückgezogen.", body)
         self.assertIn("Ihre Begründung: Nicht mehr nötig.", body)
         self.assertIn(follow_url(self.case), body)
+
+    def test_answer_mailed_in_german(self):
+        with api.env.adopt_user(username="jean"):
+            case, _code = create_case(self.form, get_schema(self.form), {})
+        transaction.commit()
+        self.case = case
+        self.move("agent", "receive")
+        self.move("agent", "start")
+        self.move("agent", "ask_info", comment="Bitte den Mietvertrag beifügen.")
+        self.inbox.clear()
+        with api.env.adopt_user(username="jean"):
+            add_message(case, "Hier ist der Mietvertrag.", from_applicant=True)
+            api.content.transition(case, transition="provide_info")
+        transaction.commit()
+        reference = case.formatted_reference()
+        (message,) = self.inbox
+        self.assertEqual(message["To"], "jean@example.org")
+        self.assertEqual(message["Subject"], f"Ihr Antrag {reference}: In Bearbeitung")
+        body = message.get_content()
+        self.assertIn("Wir haben Ihre Antwort erhalten.", body)
+        self.assertIn(f"Ihr Antrag {reference} ist jetzt: In Bearbeitung.", body)
+        self.assertIn("Ihre Antwort: Hier ist der Mietvertrag.", body)
+        self.assertNotIn("Nachricht", body)
+        self.assertIn(case.absolute_url(), body)

@@ -11,14 +11,16 @@ COMMENT_REQUIRED = {
     "refuse": _("Please give the reason for the refusal."),
 }
 
-# Transitions the applicant is told about by e-mail, withdrawal included: the
-# e-mail confirms it. Not mailed: provide_info (the applicant's own answer,
-# which gives the case back to the service) and close (internal archiving).
+# Transitions the applicant is told about by e-mail: every one of them. The
+# applicant's own steps too: the e-mail confirms a withdrawal and acknowledges
+# an answer (provide_info); closing shows on the follow-up page as well.
 NOTIFIED_TRANSITIONS = (
     "receive",
     "start",
     "ask_info",
+    "provide_info",
     "accept",
     "refuse",
+    "close",
     "withdraw",
 )

@@ -1,4 +1,4 @@
-"""E-mails to the applicant: on submission and at each visible step.
+"""E-mails to the applicant: on submission and at each step of the case.
 
 Through the MailHost's queue when the site has one (the commune policy sets it
 up): the message is queued with the case's transaction and sent later, so an
@@ -8,6 +8,7 @@ SMTP outage delays the e-mail but never loses it nor the case.
 from email.message import EmailMessage
 from email.utils import formataddr
 from imio.eguichet import _
+from imio.eguichet.browser.answer import ANSWER_TRANSITION
 from imio.eguichet.browser.follow import follow_url
 from imio.eguichet.workflow import NOTIFIED_TRANSITIONS
 from plone import api
@@ -21,8 +22,13 @@ import transaction
 logger = logging.getLogger("imio.eguichet")
 
 SERVICE_COMMENT = _("Message from the service: ${comment}")
-# The applicant's own comment, read back to them.
-COMMENT_LABELS = {"withdraw": _("Your reason: ${comment}")}
+# The applicant's own words, read back to them.
+OWN_COMMENTS = {
+    "withdraw": _("Your reason: ${comment}"),
+    ANSWER_TRANSITION: _("Your answer: ${comment}"),
+}
+# What the e-mail says first, before the new status.
+OPENINGS = {ANSWER_TRANSITION: _("We have received your answer.")}
 
 
 def case_submitted(case, event):
@@ -45,14 +51,39 @@ def case_transition(case, event):
     """Tell the applicant where their case stands, and why."""
     if event.transition is None or event.transition.id not in NOTIFIED_TRANSITIONS:
         return
+    transition = event.transition.id
     mapping = _mapping(case)
     mapping["state"] = Message(event.new_state.title, domain="imio.eguichet")
     body = [_("Your request ${reference} is now: ${state}.")]
-    comment = (event.kwargs or {}).get("comment") or ""
-    if comment.strip():
-        mapping["comment"] = comment.strip()
-        body.append(COMMENT_LABELS.get(event.transition.id, SERVICE_COMMENT))
+    if transition in OPENINGS:
+        body.insert(0, OPENINGS[transition])
+    comment = ((event.kwargs or {}).get("comment") or "").strip()
+    label = OWN_COMMENTS.get(transition, SERVICE_COMMENT)
+    if transition == ANSWER_TRANSITION:
+        if _by_applicant(case):
+            # The answer is the message just added: the transition itself
+            # carries no comment.
+            comment = comment or _latest_answer(case)
+        else:
+            # An agent records an answer received otherwise, in their words.
+            label = SERVICE_COMMENT
+    if comment:
+        mapping["comment"] = comment
+        body.append(label)
     _send(case, _("Your request ${reference}: ${state}"), body, mapping)
+
+
+def _by_applicant(case) -> bool:
+    """Whether the applicant moves the case, not an agent on their behalf."""
+    user = api.user.get_current()
+    return bool(case.applicant_id) and user.getId() == case.applicant_id
+
+
+def _latest_answer(case) -> str:
+    messages = case.messages or ()
+    if messages and messages[-1].get("from_applicant"):
+        return (messages[-1].get("text") or "").strip()
+    return ""
 
 
 def _mapping(case):
