@@ -123,3 +123,11 @@ class TestCaching(unittest.TestCase):
             form.absolute_url(), auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD), timeout=30
         )
         self.assertNotIn("public", admin.headers.get("Cache-Control", ""))
+        # The confirmation after sending is the applicant's own page.
+        confirmation = requests.get(
+            f"{form.absolute_url()}/@@demande-envoyee", timeout=30
+        )
+        self.assertEqual(confirmation.status_code, 200)
+        self.assertNotIn("ETag", confirmation.headers)
+        self.assertNotIn("public", confirmation.headers["Cache-Control"])
+        self.assertIn("no-store", confirmation.headers["Cache-Control"])

@@ -91,9 +91,8 @@ class CheckAnswersForm(EguichetForm):
         if self.step == CHECK:
             self.template = self.check_template
         elif self.step == SENT:
-            self.case, self.access_code = submitted_case(self.request)
             self.thanksPage = True
-            self.template = self.confirmation_template
+            self.confirm(*submitted_case(self.request))
 
     def answers_checked(self) -> bool:
         return any(

@@ -1,4 +1,12 @@
-"""E-guichet forms: easyform's view, ending on the case's confirmation."""
+"""E-guichet forms: easyform's view, ending on the case's confirmation.
+
+A submission that became a case is answered with a redirection (303) to the
+form's confirmation page: reloading that page, or going back to it, shows the
+confirmation again and never sends the form a second time. The page learns
+which case to confirm from a short-lived cookie, signed by the site and sent
+back only to the form's address; for an anonymous applicant it also carries
+the access code, which the page shows once more beside the reference.
+"""
 
 from AccessControl import getSecurityManager
 from collective.easyform.browser.view import EasyFormForm
@@ -6,28 +14,58 @@ from collective.easyform.browser.view import EasyFormFormWrapper
 from DateTime import DateTime
 from imio.eguichet.actions import submitted_case
 from imio.eguichet.browser.follow import follow_url
+from imio.eguichet.content.case.content import ICase
+from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.schema import form_schema
 from plone import api
+from plone.keyring.interfaces import IKeyManager
+from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from zope.component import getUtility
+
+from urllib.parse import urlsplit
+
+import hashlib
+import hmac
 
 
-class EguichetForm(EasyFormForm):
-    """An easyform whose thank-you page tells the reference of the case."""
+CONFIRMATION_VIEW = "demande-envoyee"
+SENT_COOKIE = "imio_eguichet_sent"
+SENT_COOKIE_SECONDS = 3600
 
-    confirmation_template = ViewPageTemplateFile("templates/confirmation.pt")
+
+def _signature(payload: str) -> str:
+    secret = getUtility(IKeyManager).secret()
+    return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
+
+
+def sent_cookie(case, access_code) -> str:
+    """The cookie's value: the case's reference and access code, signed."""
+    payload = f"{case.getId()}.{access_code or ''}"
+    return f"{payload}.{_signature(payload)}"
+
+
+def read_sent_cookie(form, value) -> tuple:
+    """The case (of this form) and access code a cookie names; (None, None)."""
+    parts = value.split(".") if isinstance(value, str) else ()
+    if len(parts) != 3:
+        return None, None
+    reference, access_code, signature = parts
+    if not hmac.compare_digest(_signature(f"{reference}.{access_code}"), signature):
+        return None, None
+    folder = get_cases_folder(api.portal.get())
+    case = folder._getOb(reference, None) if folder is not None else None
+    if not ICase.providedBy(case) or case.form_uid != api.content.get_uuid(form):
+        return None, None
+    return case, access_code or None
+
+
+class CaseConfirmation:
+    """What the confirmation says about ``self.case``."""
+
+    confirmation = ViewPageTemplateFile("templates/confirmation.pt")
     case = None
     access_code = None
-
-    @property
-    def schema(self):
-        return form_schema(self.context, self.request)
-
-    def update(self):
-        super().update()
-        case, access_code = submitted_case(self.request)
-        if self.thanksPage and case is not None:
-            self.case, self.access_code = case, access_code
-            self.template = self.confirmation_template
 
     def reference(self):
         return self.case.formatted_reference()
@@ -44,5 +82,57 @@ class EguichetForm(EasyFormForm):
         return follow_url(self.case)
 
 
+class EguichetForm(CaseConfirmation, EasyFormForm):
+    """An easyform whose submission ends on the confirmation of the case."""
+
+    @property
+    def schema(self):
+        return form_schema(self.context, self.request)
+
+    def update(self):
+        super().update()
+        case, access_code = submitted_case(self.request)
+        if self.thanksPage and case is not None:
+            self.confirm(case, access_code)
+
+    def confirm(self, case, access_code):
+        """Answer with a redirection to the confirmation page of ``case``."""
+        url = self.context.absolute_url()
+        response = self.request.response
+        response.setCookie(
+            SENT_COOKIE,
+            sent_cookie(case, access_code),
+            path=urlsplit(url).path or "/",
+            max_age=SENT_COOKIE_SECONDS,
+            http_only=True,
+            same_site="Lax",
+            secure=self.request.get("SERVER_URL", "").startswith("https://"),
+        )
+        response.redirect(f"{url}/@@{CONFIRMATION_VIEW}", status=303)
+
+
 class EguichetFormView(EasyFormFormWrapper):
     form = EguichetForm
+
+
+class ConfirmationView(CaseConfirmation, BrowserView):
+    """``{form}/@@demande-envoyee``: the reference, the code, what comes next."""
+
+    template = ViewPageTemplateFile("templates/confirmation_page.pt")
+
+    def __call__(self):
+        self.case, self.access_code = read_sent_cookie(
+            self.context, self.request.cookies.get(SENT_COOKIE)
+        )
+        # The page is the applicant's own: never kept by a cache.
+        self.request.response.setHeader("Cache-Control", "private, no-store")
+        return self.template()
+
+    def title(self):
+        return self.context.thankstitle or self.context.Title()
+
+    def description(self):
+        return self.context.thanksdescription
+
+    def follow_page_url(self):
+        return f"{api.portal.get().absolute_url()}/@@suivi"
