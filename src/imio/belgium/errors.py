@@ -101,6 +101,9 @@ MESSAGES: dict[str, str] = {
     "commune.format": "Le code INS d'une commune ne peut contenir que des chiffres.",
     "commune.length": "Le code INS d'une commune doit compter 5 chiffres.",
     "commune.unknown": "Aucune commune belge ne correspond à ce code INS.",
+    # Commune looked up by its name
+    "commune.name_required": "Veuillez indiquer le nom de la commune.",
+    "commune.name_unknown": "Aucune commune belge ne porte ce nom.",
 }
 
 

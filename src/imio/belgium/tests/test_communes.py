@@ -9,10 +9,12 @@ from imio.belgium import (
     InvalidInput,
     commune_languages,
     communes_for_postal_code,
+    find_commune,
     get_commune,
     validate_postal_code,
     walloon_communes,
 )
+from imio.belgium.communes import _communes
 
 WALLOON_PROVINCES = {"20002", "50000", "60000", "80000", "90000"}
 
@@ -134,6 +136,65 @@ class TestGetCommune(InvalidInputMixin, unittest.TestCase):
         self.assertInvalid(get_commune, "920940", "commune.length")
         self.assertInvalid(get_commune, "9209A", "commune.format")
         self.assertInvalid(get_commune, 92094, "commune.format")
+
+
+class TestFindCommune(InvalidInputMixin, unittest.TestCase):
+    def test_liege_in_three_languages(self):
+        for name in ("Liège", "liege", "LIÈGE", "Luik", "Lüttich", "luttich"):
+            with self.subTest(name=name):
+                self.assertEqual(find_commune(name).refnis, "62063")
+
+    def test_spaces_hyphens_and_apostrophes(self):
+        for name in ("La Louvière", "la louviere", "La-Louvière", "lalouviere"):
+            with self.subTest(name=name):
+                self.assertEqual(find_commune(name).refnis, "58001")
+        for name in (
+            "Sint-Genesius-Rode",
+            "sint genesius rode",
+            "Rhode-Saint-Genèse",
+            "rhode - saint - genese",
+        ):
+            with self.subTest(name=name):
+                self.assertEqual(find_commune(name).refnis, "23101")
+        for name in ("Braine-l’Alleud", "Braine-l'Alleud", "braine l alleud"):
+            with self.subTest(name=name):
+                self.assertEqual(find_commune(name).refnis, "25014")
+
+    def test_german_names(self):
+        self.assertEqual(find_commune("Kelmis").refnis, "63040")
+        self.assertEqual(find_commune("Sankt Vith").refnis, "63067")
+        self.assertEqual(find_commune("Weismes").refnis, "63080")
+        self.assertEqual(find_commune("Brüssel").refnis, "21004")
+        self.assertEqual(find_commune("Arel").refnis, "81001")
+
+    def test_surrounding_spaces(self):
+        self.assertIs(find_commune("  Namur\n"), get_commune("92094"))
+
+    def test_every_name_finds_its_commune(self):
+        # All 565 communes, not only the Walloon ones.
+        for commune in _communes().values():
+            for name in (commune.name_fr, commune.name_nl, commune.name_de):
+                if name:
+                    with self.subTest(name=name):
+                        self.assertIs(find_commune(name), commune)
+
+    def test_merged_commune(self):
+        # Bertogne merged into Bastogne on 1 January 2025.
+        self.assertInvalid(find_commune, "Bertogne", "commune.name_unknown")
+        self.assertEqual(find_commune("Bastogne").refnis, "82039")
+
+    def test_unknown_names(self):
+        exc = self.assertInvalid(find_commune, "Paris", "commune.name_unknown")
+        self.assertEqual(str(exc), "Aucune commune belge ne porte ce nom.")
+        self.assertInvalid(find_commune, "Liège 4000", "commune.name_unknown")
+        self.assertInvalid(find_commune, "Namu", "commune.name_unknown")
+        self.assertInvalid(find_commune, "Namur" * 30, "commune.name_unknown")
+        self.assertInvalid(find_commune, 92094, "commune.name_unknown")
+
+    def test_no_name(self):
+        self.assertInvalid(find_commune, None, "commune.name_required")
+        self.assertInvalid(find_commune, "", "commune.name_required")
+        self.assertInvalid(find_commune, " - ", "commune.name_required")
 
 
 class TestWalloonCommunes(unittest.TestCase):

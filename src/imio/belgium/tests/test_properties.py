@@ -1,6 +1,7 @@
 """Property tests: no input makes a validator fail other than with InvalidInput."""
 
 import datetime
+import unicodedata
 import unittest
 
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from imio.belgium import (
     bic_for_belgian_iban,
     commune_languages,
     communes_for_postal_code,
+    find_commune,
     format_bce,
     format_bis,
     format_iban,
@@ -25,6 +27,7 @@ from imio.belgium import (
     validate_nrn,
     validate_postal_code,
     validate_vat,
+    walloon_communes,
 )
 
 # No example database, so that a run never depends on what earlier runs found.
@@ -50,6 +53,7 @@ OTHER_FUNCTIONS = (
     bic_for_belgian_iban,
     commune_languages,
     communes_for_postal_code,
+    find_commune,
     get_commune,
 )
 
@@ -179,6 +183,25 @@ class TestRoundTrips(unittest.TestCase):
     def test_iban(self, number):
         self.assertEqual(validate_iban(format_iban(number)), number)
         self.assertEqual(validate_iban(number.lower()), number)
+
+    @SETTINGS
+    @given(st.data())
+    def test_commune_name(self, data):
+        commune = data.draw(st.sampled_from(walloon_communes()))
+        names = (commune.name_fr, commune.name_nl, commune.name_de)
+        name = data.draw(st.sampled_from([name for name in names if name]))
+        if data.draw(st.booleans()):
+            name = "".join(
+                char
+                for char in unicodedata.normalize("NFD", name)
+                if not unicodedata.combining(char)
+            )
+        typed = "".join(
+            data.draw(st.sampled_from((char.lower(), char.upper())))
+            + data.draw(st.sampled_from(("", "", " ", "-", "'")))
+            for char in name
+        )
+        self.assertIs(find_commune(typed), commune)
 
 
 class TestTyposAreCaught(unittest.TestCase):
