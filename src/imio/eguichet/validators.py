@@ -1,17 +1,21 @@
-"""Belgian numbers checked in easyform's fields, chosen in the form editor.
+"""Belgian numbers and communes checked in easyform's fields, chosen in the form editor.
 
 Each validator is an easyform ``IFieldValidator`` utility: it returns nothing
 for an acceptable (or empty) value, and the message to show otherwise.
 """
 
+from imio.belgium import find_commune
 from imio.belgium import InvalidInput
 from imio.belgium import validate_bce
 from imio.belgium import validate_bis
 from imio.belgium import validate_iban
 from imio.belgium import validate_nrn
 from imio.belgium import validate_postal_code
+from imio.belgium import validate_vat
 from imio.eguichet import _
 
+
+NOT_A_COMMUNE = _("This is not the name of a Belgian commune.")
 
 # imio.belgium's error codes, as messages of our catalogue.
 MESSAGES = {
@@ -53,6 +57,16 @@ MESSAGES = {
     "postal_code.length": _("The postal code has 4 digits."),
     "postal_code.range": _("A Belgian postal code lies between 1000 and 9999."),
     "postal_code.unknown": _("This postal code does not exist in Belgium."),
+    "vat.format": _(
+        "The VAT number is BE followed by the enterprise number (10 digits), "
+        "e.g. BE 0123.456.749."
+    ),
+    "vat.country": _("The VAT number must be a Belgian one (starting with BE)."),
+    "vat.length": _("The VAT number has 10 digits after BE."),
+    "vat.first_digit": _("The VAT number starts with BE0 or BE1."),
+    "vat.checksum": _("This VAT number is not valid (wrong check digits)."),
+    "commune.name_required": NOT_A_COMMUNE,
+    "commune.name_unknown": NOT_A_COMMUNE,
 }
 NOT_VALID = _("This value is not valid.")
 
@@ -79,6 +93,9 @@ isBisNumber = belgian_validator(validate_bis)
 isIBAN = belgian_validator(validate_iban)
 isEnterpriseNumber = belgian_validator(validate_bce)
 isBelgianPostalCode = belgian_validator(validate_postal_code)
+isBelgianVAT = belgian_validator(validate_vat)
+# The name of a commune as it exists today, in French, Dutch or German.
+isBelgianCommune = belgian_validator(find_commune)
 
 # Names as the form editor lists them.
 VALIDATORS = {
@@ -87,4 +104,6 @@ VALIDATORS = {
     "isIBAN": isIBAN,
     "isEnterpriseNumber": isEnterpriseNumber,
     "isBelgianPostalCode": isBelgianPostalCode,
+    "isBelgianVAT": isBelgianVAT,
+    "isBelgianCommune": isBelgianCommune,
 }

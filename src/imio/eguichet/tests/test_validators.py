@@ -1,11 +1,13 @@
-"""Belgian numbers checked in the fields of a form, chosen in the form editor."""
+"""Belgian numbers and communes checked in form fields, chosen in the form editor."""
 
 from imio.eguichet.testing import add_form
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
 from imio.eguichet.tests.library_helpers import Citizen
 from imio.eguichet.tests.library_helpers import field_errors
+from imio.eguichet.validators import isBelgianCommune
 from imio.eguichet.validators import isBelgianPostalCode
+from imio.eguichet.validators import isBelgianVAT
 from imio.eguichet.validators import isEnterpriseNumber
 from imio.eguichet.validators import isIBAN
 from imio.eguichet.validators import isNationalRegisterNumber
@@ -49,6 +51,16 @@ MODEL = """\
       <title>Code postal</title>
       <required>False</required>
     </field>
+    <field name="vat" type="zope.schema.TextLine"
+           easyform:validators="isBelgianVAT">
+      <title>Numéro de TVA</title>
+      <required>False</required>
+    </field>
+    <field name="commune" type="zope.schema.TextLine"
+           easyform:validators="isBelgianCommune">
+      <title>Commune</title>
+      <required>False</required>
+    </field>
   </schema>
 </model>
 """
@@ -66,6 +78,8 @@ class TestValidators(unittest.TestCase):
             "isIBAN",
             "isEnterpriseNumber",
             "isBelgianPostalCode",
+            "isBelgianVAT",
+            "isBelgianCommune",
         ):
             self.assertIn(name, validators.by_value)
 
@@ -76,6 +90,12 @@ class TestValidators(unittest.TestCase):
         self.assertIsNone(isBelgianPostalCode("5000"))
         self.assertIsNone(isBelgianPostalCode(""))
         self.assertIsNone(isIBAN(None))
+        self.assertIsNone(isBelgianVAT("BE 0207.000.968"))
+        self.assertIsNone(isBelgianVAT("be0207000968"))
+        self.assertIsNone(isBelgianVAT(""))
+        for name in ("Liège", "liege", "Luik", "Lüttich", "Sint-Genesius-Rode"):
+            self.assertIsNone(isBelgianCommune(name), name)
+        self.assertIsNone(isBelgianCommune(""))
 
     def test_invalid_values_say_why(self):
         self.assertEqual(
@@ -84,6 +104,19 @@ class TestValidators(unittest.TestCase):
         )
         self.assertEqual(
             isBelgianPostalCode("50OO"), "The postal code may only hold digits."
+        )
+        self.assertEqual(
+            isBelgianVAT("FR 40 303 265 045"),
+            "The VAT number must be a Belgian one (starting with BE).",
+        )
+        self.assertEqual(
+            isBelgianVAT("BE 2207.000.968"), "The VAT number starts with BE0 or BE1."
+        )
+        self.assertEqual(
+            isBelgianCommune("Paris"), "This is not the name of a Belgian commune."
+        )
+        self.assertEqual(
+            isBelgianCommune(" - "), "This is not the name of a Belgian commune."
         )
 
 
@@ -113,6 +146,8 @@ class TestValidatorsInAForm(unittest.TestCase):
                 "iban": "BE31 4354 1116 1156",
                 "enterprise_number": "2207.000.968",
                 "postal_code": "B-5999",
+                "vat": "BE 0207.000.969",
+                "commune": "Paris",
             },
         )
         self.assertEqual(
@@ -127,6 +162,9 @@ class TestValidatorsInAForm(unittest.TestCase):
                 "enterprise_number": "Le numéro d'entreprise doit commencer par 0 "
                 "ou 1.",
                 "postal_code": "Ce code postal n'existe pas en Belgique.",
+                "vat": "Le numéro de TVA n'est pas valide (chiffres de contrôle "
+                "incorrects).",
+                "commune": "Ce n'est pas le nom d'une commune belge.",
             },
         )
 
@@ -139,8 +177,11 @@ class TestValidatorsInAForm(unittest.TestCase):
                 "iban": "BE31 4354 1116 1155",
                 "enterprise_number": "0207.000.968",
                 "postal_code": "5000",
+                "vat": "BE 0207.000.968",
+                "commune": "la louviere",
             },
         )
         self.assertEqual(field_errors(page), {})
         self.assertIn("Vérifiez vos réponses", page.text)
         self.assertIn("BE31 4354 1116 1155", page.text)
+        self.assertIn("BE 0207.000.968", page.text)
