@@ -25,6 +25,10 @@ from imio.commune.cluster.processes import free_port
 from imio.commune.cluster.processes import http_status
 from imio.commune.cluster.processes import ManagedProcess
 from imio.commune.cluster.processes import PROJECT
+from imio.eguichet.testing import EMAIL
+from imio.eguichet.testing import FULLNAME
+from imio.eguichet.testing import REASON
+from imio.eguichet.testing import supermodel
 from pathlib import Path
 
 import argparse
@@ -44,31 +48,7 @@ DEMO = PROJECT / "profiles" / "demo.yaml"
 SITE = "demo"
 CLIENTS = 8
 SERVICE = "etat_civil"
-FIELDS_MODEL = """\
-<model xmlns="http://namespaces.plone.org/supermodel/schema">
-  <schema>
-    <field name="fullname" type="zope.schema.TextLine">
-      <title>Nom et prénom</title>
-    </field>
-    <field name="email" type="plone.schema.email.Email">
-      <title>Adresse e-mail</title>
-    </field>
-    <field name="reason" type="zope.schema.Text">
-      <title>Motif de la demande</title>
-      <required>False</required>
-    </field>
-  </schema>
-</model>
-"""
-ACTIONS_MODEL = """\
-<model xmlns="http://namespaces.plone.org/supermodel/schema">
-  <schema>
-    <field name="{name}" type="{action}">
-      <title>{title}</title>
-    </field>
-  </schema>
-</model>
-"""
+FIELDS_MODEL = supermodel(FULLNAME, EMAIL, REASON)
 # form id: (action field, action type, title, what the thank-you page shows)
 FORMS = {
     "bench-case": (
@@ -117,7 +97,7 @@ def prepare(smtp_port: int, existing: int) -> None:
             id=form_id,
             title="Certificat de résidence",
             fields_model=FIELDS_MODEL,
-            actions_model=ACTIONS_MODEL.format(name=name, action=action, title=title),
+            actions_model=supermodel((name, action, title)),
         )
         form.processing_service = SERVICE
         form.delay_days = 10

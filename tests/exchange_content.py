@@ -12,41 +12,23 @@ from AccessControl.SecurityManagement import noSecurityManager
 from AccessControl.users import system
 from imio.commune.cli import default_zope_conf
 from imio.commune.cli.zope_app import open_app
+from imio.eguichet.testing import ACTIONS_MODEL
+from imio.eguichet.testing import DOCUMENT
+from imio.eguichet.testing import EMAIL
+from imio.eguichet.testing import FULLNAME
+from imio.eguichet.testing import supermodel
 from zope.component.hooks import setSite
 
 import sys
 import transaction
 
 
-FORM_MODEL = """\
-<model xmlns="http://namespaces.plone.org/supermodel/schema">
-  <schema>
-    <field name="fullname" type="zope.schema.TextLine">
-      <title>Nom et prénom</title>
-    </field>
-    <field name="email" type="plone.schema.email.Email">
-      <title>Adresse e-mail</title>
-    </field>
-    <field name="birth_date" type="zope.schema.Date">
-      <title>Date de naissance</title>
-      <required>False</required>
-    </field>
-    <field name="document" type="plone.namedfile.field.NamedBlobFile">
-      <title>Pièce jointe</title>
-      <required>False</required>
-    </field>
-  </schema>
-</model>
-"""
-ACTIONS_MODEL = """\
-<model xmlns="http://namespaces.plone.org/supermodel/schema">
-  <schema>
-    <field name="create_case" type="imio.eguichet.actions.CreateCase">
-      <title>Créer une demande</title>
-    </field>
-  </schema>
-</model>
-"""
+FORM_MODEL = supermodel(
+    FULLNAME,
+    EMAIL,
+    ("birth_date", "zope.schema.Date", "Date de naissance", False),
+    DOCUMENT,
+)
 CITIZEN_PASSWORD = "un mot de passe solide"  # noqa: S105 - a test user's
 PDF = (
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

@@ -14,36 +14,30 @@ import email
 import socket
 
 
-FORM_MODEL = """\
-<model xmlns="http://namespaces.plone.org/supermodel/schema">
-  <schema>
-    <field name="fullname" type="zope.schema.TextLine">
-      <title>Nom et prénom</title>
-    </field>
-    <field name="email" type="plone.schema.email.Email">
-      <title>Adresse e-mail</title>
-    </field>
-    <field name="reason" type="zope.schema.Text">
-      <title>Motif de la demande</title>
-      <required>False</required>
-    </field>
-    <field name="document" type="plone.namedfile.field.NamedBlobFile">
-      <title>Pièce jointe</title>
-      <required>False</required>
-    </field>
-  </schema>
-</model>
-"""
+def supermodel(*fields) -> str:
+    """The supermodel XML of fields given as (name, type, title[, required])."""
+    lines = []
+    for name, field_type, title, *required in fields:
+        lines.append(f'    <field name="{name}" type="{field_type}">')
+        lines.append(f"      <title>{title}</title>")
+        if required and not required[0]:
+            lines.append("      <required>False</required>")
+        lines.append("    </field>")
+    body = "\n".join(lines)
+    return (
+        '<model xmlns="http://namespaces.plone.org/supermodel/schema">\n'
+        f"  <schema>\n{body}\n  </schema>\n</model>\n"
+    )
 
-ACTIONS_MODEL = """\
-<model xmlns="http://namespaces.plone.org/supermodel/schema">
-  <schema>
-    <field name="create_case" type="imio.eguichet.actions.CreateCase">
-      <title>Créer une demande</title>
-    </field>
-  </schema>
-</model>
-"""
+
+FULLNAME = ("fullname", "zope.schema.TextLine", "Nom et prénom")
+EMAIL = ("email", "plone.schema.email.Email", "Adresse e-mail")
+REASON = ("reason", "zope.schema.Text", "Motif de la demande", False)
+DOCUMENT = ("document", "plone.namedfile.field.NamedBlobFile", "Pièce jointe", False)
+CREATE_CASE = ("create_case", "imio.eguichet.actions.CreateCase", "Créer une demande")
+
+FORM_MODEL = supermodel(FULLNAME, EMAIL, REASON, DOCUMENT)
+ACTIONS_MODEL = supermodel(CREATE_CASE)
 
 SERVICE = "etat_civil"
 SENDER = "guichet@namur.example"
