@@ -7,7 +7,10 @@ one with collective.easyform's own "save data" action, each holding already
 buckets, as they have after some weeks of submissions). Eight clients post the
 form as a browser does (the form's view, its fields and the submit button),
 after a warm-up; the actions take turns, round after round, so that both see
-the same machine. Mail goes to an SMTP server on loopback.
+the same machine. A submission counts once the citizen sees its page: the
+case form answers with a redirection to its confirmation page, which the
+client follows (two requests), save-data with its thank-you page (one).
+Mail goes to an SMTP server on loopback.
 
 Printed per action: submissions per second and the ratio to save-data, the
 conflict errors (each one makes Zope replay the request, and its error log
