@@ -8,8 +8,10 @@ from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from z3c.relationfield import RelationValue
+from zope.component import getMultiAdapter
 from zope.component import getUtility
 from zope.intid.interfaces import IIntIds
+from zope.publisher.interfaces import IPublishTraverse
 
 import json
 import pytz
@@ -61,8 +63,8 @@ class TestJsonLd(unittest.TestCase):
             city="Namur",
         )
 
-    def data(self, content) -> dict:
-        page = content.restrictedTraverse(content.getLayout())()
+    def data(self, content, view=None) -> dict:
+        page = content.restrictedTraverse(view or content.getLayout())()
         scripts = SCRIPT.findall(page)
         self.assertEqual(len(scripts), 1, "one JSON-LD block per page")
         return json.loads(scripts[0])
@@ -143,6 +145,138 @@ class TestJsonLd(unittest.TestCase):
         self.assertEqual(data["offers"]["description"], "Gratuit")
         self.assertEqual(data["offers"]["url"], "https://billets.example.org/noel")
         self.assertEqual(data["accessibilityFeature"], ["wheelchairAccessible"])
+
+    def weekly_market(self, recurrence="RRULE:FREQ=WEEKLY;COUNT=4"):
+        """Saturdays across the change to summer time (30 March 2025)."""
+        # As the commune distribution sets it.
+        api.portal.set_registry_record("plone.portal_timezone", "Europe/Brussels")
+        return api.content.create(
+            self.portal,
+            "Event",
+            id="marche",
+            title="Marché du samedi",
+            start=BRUSSELS.localize(datetime(2025, 3, 22, 8, 0)),
+            end=BRUSSELS.localize(datetime(2025, 3, 22, 13, 0)),
+            place=relation(self.place),
+            price="Gratuit",
+            reduced_mobility_access=True,
+            recurrence=recurrence,
+        )
+
+    def occurrence(self, event, day: str):
+        """`{event}/{day}`, traversed as the publisher does for its URL."""
+        request = self.layer["request"]
+        traverser = getMultiAdapter((event, request), IPublishTraverse)
+        return traverser.publishTraverse(request, day)
+
+    def test_recurring_event_has_its_schedule(self):
+        market = self.weekly_market()
+        data = self.data(market)
+        self.assertEqual(data["startDate"], "2025-03-22T08:00:00+01:00")
+        self.assertEqual(data["endDate"], "2025-03-22T13:00:00+01:00")
+        self.assertEqual(
+            data["eventSchedule"],
+            {
+                "@type": "Schedule",
+                "repeatFrequency": "P1W",
+                "byDay": ["https://schema.org/Saturday"],
+                "startDate": "2025-03-22",
+                "endDate": "2025-04-12",
+                "repeatCount": 4,
+                "startTime": "08:00:00",
+                "endTime": "13:00:00",
+                "scheduleTimezone": "Europe/Brussels",
+            },
+        )
+
+    def test_schedules_that_schema_org_says(self):
+        for recurrence, schedule in (
+            (
+                "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=SA,SU;UNTIL=20250420T000000",
+                {
+                    "repeatFrequency": "P2W",
+                    "byDay": [
+                        "https://schema.org/Saturday",
+                        "https://schema.org/Sunday",
+                    ],
+                    "endDate": "2025-04-20",
+                },
+            ),
+            (
+                "RRULE:FREQ=MONTHLY;BYDAY=2SA,4SA",
+                {
+                    "repeatFrequency": "P1M",
+                    "byDay": ["https://schema.org/Saturday"],
+                    "byMonthWeek": [2, 4],
+                },
+            ),
+            (
+                "RRULE:FREQ=MONTHLY;INTERVAL=3",
+                {"repeatFrequency": "P3M", "byMonthDay": [22]},
+            ),
+        ):
+            with self.subTest(recurrence):
+                market = self.weekly_market(recurrence=recurrence)
+                data = self.data(market)["eventSchedule"]
+                self.assertEqual(
+                    data,
+                    {
+                        "@type": "Schedule",
+                        "startDate": "2025-03-22",
+                        "startTime": "08:00:00",
+                        "endTime": "13:00:00",
+                        "scheduleTimezone": "Europe/Brussels",
+                        **schedule,
+                    },
+                )
+                api.content.delete(market)
+
+    def test_no_schedule_rather_than_a_wrong_one(self):
+        for recurrence in (
+            # Dates taken out or added.
+            "RRULE:FREQ=WEEKLY;COUNT=4\nEXDATE:20250412T000000",
+            "RRULE:FREQ=WEEKLY;COUNT=4\nRDATE:20250424T000000",
+            # The last Saturday of the month.
+            "RRULE:FREQ=MONTHLY;BYDAY=SA;BYSETPOS=-1",
+            "RRULE:FREQ=MONTHLY;BYDAY=-1SA",
+            # The fourth Saturday and the first Sunday.
+            "RRULE:FREQ=MONTHLY;BYDAY=4SA,1SU",
+            # Mondays, but the event starts on a Saturday, which the agenda adds.
+            "RRULE:FREQ=WEEKLY;BYDAY=MO",
+            "RRULE:FREQ=HOURLY;COUNT=3",
+            "RRULE:FREQ=WEEKLY;COUNT=1",
+        ):
+            with self.subTest(recurrence):
+                market = self.weekly_market(recurrence=recurrence)
+                data = self.data(market)
+                self.assertNotIn("eventSchedule", data)
+                self.assertEqual(data["startDate"], "2025-03-22T08:00:00+01:00")
+                api.content.delete(market)
+
+    def test_occurrence_has_its_own_dates_across_summer_time(self):
+        market = self.weekly_market()
+        for day, offset in (("2025-03-29", "+01:00"), ("2025-04-05", "+02:00")):
+            with self.subTest(day):
+                occurrence = self.occurrence(market, day)
+                data = self.data(occurrence, "@@event_view")
+                self.assertEqual(data["@type"], "Event")
+                self.assertEqual(data["url"], f"{market.absolute_url()}/{day}")
+                self.assertEqual(data["startDate"], f"{day}T08:00:00{offset}")
+                self.assertEqual(data["endDate"], f"{day}T13:00:00{offset}")
+                self.assertEqual(
+                    data["superEvent"],
+                    {
+                        "@type": "Event",
+                        "name": "Marché du samedi",
+                        "url": market.absolute_url(),
+                    },
+                )
+                self.assertNotIn("eventSchedule", data)
+                # The rest is the recurring event's.
+                self.assertEqual(data["name"], "Marché du samedi")
+                self.assertEqual(data["location"]["name"], "Salle des fêtes")
+                self.assertEqual(data["offers"]["description"], "Gratuit")
+                self.assertEqual(data["accessibilityFeature"], ["wheelchairAccessible"])
 
     def test_news_item_is_a_news_article(self):
         news = api.content.create(
