@@ -8,7 +8,7 @@ from imio.website.address import address_lines
 from imio.website.content.service.view import phone_links
 from imio.website.opening_hours import TIMEZONE
 from plone import api
-from plone.app.event.base import get_events
+from plone.event.interfaces import IEvent
 from plone.event.utils import dt2int
 from Products.Five import BrowserView
 from zope.component import getMultiAdapter
@@ -113,16 +113,25 @@ class CommuneHomeView(BrowserView):
         ]
 
     def upcoming_events(self) -> list[dict]:
-        """Events still to come or going on, by their next occurrence."""
+        """Events still to come or going on, by their next occurrence.
+
+        As plone.app.event's ``get_events`` orders them, but reading only the
+        start and end indexes of each event (it reads every index of each):
+        those hold every occurrence, so no event is woken up either.
+        """
         now = datetime.now(TIMEZONE)
-        brains = get_events(self.context, start=now, limit=UPCOMING_EVENTS)
-        catalog = api.portal.get_tool("portal_catalog")._catalog
-        start_index, end_index = catalog.getIndex("start"), catalog.getIndex("end")
         after = dt2int(now)
-        events = []
+        catalog = api.portal.get_tool("portal_catalog")
+        start_index = catalog._catalog.getIndex("start")
+        end_index = catalog._catalog.getIndex("end")
+        root = api.portal.get_navigation_root(self.context)
+        brains = catalog(
+            object_provides=IEvent.__identifier__,
+            end={"query": now, "range": "min"},
+            path="/".join(root.getPhysicalPath()),
+        )
+        upcoming = []
         for brain in brains:
-            # brain.start is the first occurrence of a recurring event; the
-            # index holds every occurrence, so no event is woken up.
             rid = brain.getRID()
             occurrences = zip(
                 sorted(start_index.getEntryForObject(rid, ())),
@@ -130,15 +139,19 @@ class CommuneHomeView(BrowserView):
                 strict=False,
             )
             starts = [start for start, end in occurrences if end >= after]
-            start = from_index(min(starts)) if starts else brain.start.asdatetime()
-            events.append({
+            if starts:
+                upcoming.append((min(starts), brain))
+        upcoming.sort(key=lambda pair: pair[0])
+        return [
+            {
                 "title": brain.Title,
                 "description": brain.Description,
                 "url": brain.getURL(),
-                "date": day(start),
+                "date": day(from_index(start)),
                 "location": brain.location or "",
-            })
-        return events
+            }
+            for start, brain in upcoming[:UPCOMING_EVENTS]
+        ]
 
     def news_section(self) -> dict | None:
         return self.section(NEWS)
@@ -150,18 +163,22 @@ class CommuneHomeView(BrowserView):
         return self.section(POLITICAL_LIFE)
 
     def next_sitting(self) -> dict | None:
-        brains = api.content.find(
-            portal_type="Sitting",
-            start={"query": DateTime(), "range": "min"},
-            sort_on="start",
-            sort_limit=1,
-        )
-        if not brains:
+        # Sittings are few: their dates are read from the metadata rather than
+        # through the start index, which holds every future date of every
+        # recurring event.
+        now = DateTime()
+        upcoming = [
+            brain
+            for brain in api.content.find(portal_type="Sitting")
+            if brain.start is not None and brain.start >= now
+        ]
+        if not upcoming:
             return None
-        start = brains[0].start.asdatetime().astimezone(TIMEZONE)
+        brain = min(upcoming, key=lambda brain: brain.start)
+        start = brain.start.asdatetime().astimezone(TIMEZONE)
         return {
-            "title": brains[0].Title,
-            "url": brains[0].getURL(),
+            "title": brain.Title,
+            "url": brain.getURL(),
             "date": f"{start:%d/%m/%Y %H:%M}",
             "iso": start.isoformat(),
         }

@@ -28,6 +28,7 @@ class TermNavigationView(BrowserView):
     def __init__(self, context, request):
         super().__init__(context, request)
         self.term = None
+        self.language = None
 
     def publishTraverse(self, request, name):
         if self.term is not None or name not in self.terms():
@@ -41,7 +42,10 @@ class TermNavigationView(BrowserView):
         return self.term_template()
 
     def _(self, message) -> str:
-        return translate(message, context=self.request)
+        # The page's language once, rather than negotiated again for each label.
+        if self.language is None:
+            self.language = api.portal.get_current_language(context=self.context)
+        return translate(message, context=self.request, target_language=self.language)
 
     def heading(self) -> str:
         return self._(self.title)

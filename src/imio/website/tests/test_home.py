@@ -200,6 +200,21 @@ class TestHomePage(unittest.TestCase):
         self.assertIn('href="http://nohost/plone/agenda">Tout l\'agenda', block)
         self.assertIn('href="http://nohost/plone/@@ics_view">Ajouter', block)
 
+    def test_four_soonest_events_and_one_going_on(self):
+        build_commune(self.portal)
+        agenda = self.portal["agenda"]
+        now = datetime.now(BRUSSELS).replace(tzinfo=None)
+        for days in (9, 2, 7, 5, 3):
+            create_event(agenda, f"Dans {days} jours", now + timedelta(days=days))
+        # Started yesterday, ends tomorrow: going on, so first.
+        create_event(agenda, "Exposition", now - timedelta(days=1), hours=48)
+        block = section(self.render(), "events")
+        shown = ["Exposition", "Dans 2 jours", "Dans 3 jours", "Dans 5 jours"]
+        positions = [block.index(title) for title in shown]
+        self.assertEqual(positions, sorted(positions))
+        self.assertNotIn("Dans 7 jours", block)
+        self.assertNotIn("Dans 9 jours", block)
+
     def test_next_sitting(self):
         build_commune(self.portal)
         council = api.content.create(self.portal, "Council", title="Conseil communal")

@@ -15,13 +15,16 @@ STYLE = {"urgent": "danger", "warning": "warning", "info": "info"}
 def active_alert_brains() -> list:
     """Catalog entries of the alerts active at this very moment."""
     now = DateTime()
-    brains = api.content.find(
-        portal_type="Alert",
-        start={"query": now, "range": "max"},
-        end={"query": now, "range": "min"},
-    )
-    # The date indexes round to the minute: the metadata is exact.
-    return [brain for brain in brains if brain.start <= now < brain.end]
+    # Alerts are few: their dates are read from the metadata (exact, where the
+    # indexes round to the minute) rather than through the start and end
+    # indexes, which hold every future date of every recurring event.
+    return [
+        brain
+        for brain in api.content.find(portal_type="Alert")
+        if brain.start is not None
+        and brain.end is not None
+        and brain.start <= now < brain.end
+    ]
 
 
 class AlertsViewlet(ViewletBase):
