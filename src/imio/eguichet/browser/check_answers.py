@@ -91,8 +91,15 @@ class CheckAnswersForm(EguichetForm):
         if self.step == CHECK:
             self.template = self.check_template
         elif self.step == SENT:
-            self.thanksPage = True
-            self.confirm(*submitted_case(self.request))
+            case, access_code = submitted_case(self.request)
+            if case is not None:
+                self.thanksPage = True
+                self.confirm(case, access_code)
+            else:
+                # The form's actions made no case: its thanks, above the form.
+                thanks = self.context.thanksdescription or self.context.thankstitle
+                api.portal.show_message(thanks, request=self.request)
+                self.request.response.redirect(self.context.absolute_url(), status=303)
 
     def answers_checked(self) -> bool:
         return any(

@@ -1,8 +1,10 @@
 """Continuer, check the answers, Modifier or Envoyer: a form in two steps."""
 
 from imio.eguichet.content.case_folder.content import get_cases_folder
+from collective.easyform.api import get_actions
 from imio.eguichet.testing import add_form
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
+from imio.eguichet.testing import supermodel
 from imio.eguichet.tests.library_helpers import Citizen
 from lxml import html
 from plone import api
@@ -137,3 +139,45 @@ class TestCheckAnswers(unittest.TestCase):
         self.assertIsNone(REFERENCE.search(page.text))
         self.assertIn("invalid-feedback", page.text)
         self.assertEqual(self.count_cases(), 0)
+
+
+class TestCheckAnswersWithoutCase(unittest.TestCase):
+    """A form in two steps whose actions create no case ends on its thanks."""
+
+    layer = IMIO_EGUICHET_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        api.portal.set_registry_record("plone.default_language", "fr")
+        form = add_form(
+            self.portal,
+            "inscription",
+            actions_model=supermodel((
+                "save_data",
+                "collective.easyform.actions.SaveData",
+                "Données",
+            )),
+        )
+        form.setLayout("demande")
+        transaction.commit()
+        self.form = form
+        self.url = form.absolute_url()
+        self.citizen = Citizen()
+
+    def tearDown(self):
+        self.citizen.close()
+
+    def test_send_keeps_the_answers_and_thanks(self):
+        summary = self.citizen.fill(self.url, ANSWERS, UPLOAD)
+        sent = self.citizen.press(summary, "send")
+        self.assertEqual(sent.status_code, 200)
+        self.assertIsNone(REFERENCE.search(sent.text))
+        self.assertEqual(sent.url, self.url)
+        self.assertIn("statusmessage-info", sent.text)
+        self.assertIn("Merci pour votre retour.", sent.text)
+        self.assertIn('id="form-widgets-fullname"', sent.text)
+        transaction.begin()
+        self.assertEqual(len(get_cases_folder(self.portal)), 0)
+        rows = get_actions(self.form)["save_data"].itemsSaved()
+        self.assertEqual(rows, 1)
