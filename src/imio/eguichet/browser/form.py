@@ -126,6 +126,9 @@ class ConfirmationView(CaseConfirmation, BrowserView):
         )
         # The page is the applicant's own: never kept by a cache.
         self.request.response.setHeader("Cache-Control", "private, no-store")
+        # The end of a journey: the request in full width, no side portlets.
+        self.request.set("disable_plone.leftcolumn", True)
+        self.request.set("disable_plone.rightcolumn", True)
         return self.template()
 
     def title(self):
