@@ -5,6 +5,7 @@ from datetime import timedelta
 from datetime import UTC
 from DateTime import DateTime
 from imio.website.address import address_lines
+from imio.website.content.council.view import sittings
 from imio.website.content.service.view import phone_links
 from imio.website.opening_hours import TIMEZONE
 from plone import api
@@ -163,25 +164,8 @@ class CommuneHomeView(BrowserView):
         return self.section(POLITICAL_LIFE)
 
     def next_sitting(self) -> dict | None:
-        # Sittings are few: their dates are read from the metadata rather than
-        # through the start index, which holds every future date of every
-        # recurring event.
-        now = DateTime()
-        upcoming = [
-            brain
-            for brain in api.content.find(portal_type="Sitting")
-            if brain.start is not None and brain.start >= now
-        ]
-        if not upcoming:
-            return None
-        brain = min(upcoming, key=lambda brain: brain.start)
-        start = brain.start.asdatetime().astimezone(TIMEZONE)
-        return {
-            "title": brain.Title,
-            "url": brain.getURL(),
-            "date": f"{start:%d/%m/%Y %H:%M}",
-            "iso": start.isoformat(),
-        }
+        upcoming = sittings(self.context, upcoming=True)
+        return upcoming[0] if upcoming else None
 
     def administration(self) -> dict | None:
         """The administration's contact and whether it is open now."""

@@ -7,6 +7,33 @@ from plone import api
 from Products.Five import BrowserView
 
 
+def sittings(context, upcoming: bool) -> list[dict]:
+    """The sittings under context: to come, soonest first, or past, latest first.
+
+    Sittings are few: their dates are read from the catalog's metadata rather
+    than through the start index, which holds every date of every recurring
+    event.
+    """
+    now = DateTime()
+    brains = [
+        brain
+        for brain in api.content.find(context=context, portal_type="Sitting")
+        if brain.start is not None and (brain.start >= now) == upcoming
+    ]
+    brains.sort(key=lambda brain: brain.start, reverse=not upcoming)
+    found = []
+    for brain in brains:
+        # The catalog keeps UTC; citizens read Brussels time, as on the sitting.
+        start = brain.start.asdatetime().astimezone(TIMEZONE)
+        found.append({
+            "title": brain.Title,
+            "url": brain.getURL(),
+            "date": f"{start:%d/%m/%Y %H:%M}",
+            "datetime": start.isoformat(),
+        })
+    return found
+
+
 class CouncilView(BrowserView):
     """Members with their function, and sittings listed from the catalog."""
 
@@ -23,29 +50,8 @@ class CouncilView(BrowserView):
             })
         return members
 
-    def _sittings(self, upcoming: bool) -> list[dict]:
-        now = DateTime()
-        brains = api.content.find(
-            context=self.context,
-            portal_type="Sitting",
-            start={"query": now, "range": "min" if upcoming else "max"},
-            sort_on="start",
-            sort_order="ascending" if upcoming else "descending",
-        )
-        sittings = []
-        for brain in brains:
-            # The catalog keeps UTC; citizens read Brussels time, as on the sitting.
-            start = brain.start.asdatetime().astimezone(TIMEZONE)
-            sittings.append({
-                "title": brain.Title,
-                "url": brain.getURL(),
-                "date": f"{start:%d/%m/%Y %H:%M}",
-                "datetime": start.isoformat(),
-            })
-        return sittings
-
     def upcoming_sittings(self) -> list[dict]:
-        return self._sittings(upcoming=True)
+        return sittings(self.context, upcoming=True)
 
     def past_sittings(self) -> list[dict]:
-        return self._sittings(upcoming=False)
+        return sittings(self.context, upcoming=False)
