@@ -43,14 +43,18 @@ def follow_url(case) -> str:
     return f"{portal_url}/@@{FOLLOW_VIEW}?reference={case.formatted_reference()}"
 
 
-def find_case(portal, reference: str, code: str):
-    """The case with this reference and access code, or None."""
+def case_by_reference(portal, reference: str):
+    """The case with this reference (as typed or as stored), or None."""
     folder = get_cases_folder(portal)
     reference = normalize_reference(reference)
     case = folder._getOb(reference, None) if folder and reference else None
-    if case is None or not ICase.providedBy(case):
-        return None
-    return case if case.check_access_code(code) else None
+    return case if ICase.providedBy(case) else None
+
+
+def find_case(portal, reference: str, code: str):
+    """The case with this reference and access code, or None."""
+    case = case_by_reference(portal, reference)
+    return case if case is not None and case.check_access_code(code) else None
 
 
 class FollowView(BrowserView):

@@ -13,9 +13,9 @@ from collective.easyform.browser.view import EasyFormForm
 from collective.easyform.browser.view import EasyFormFormWrapper
 from DateTime import DateTime
 from imio.eguichet.actions import submitted_case
+from imio.eguichet.browser.follow import case_by_reference
+from imio.eguichet.browser.follow import FOLLOW_VIEW
 from imio.eguichet.browser.follow import follow_url
-from imio.eguichet.content.case.content import ICase
-from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.schema import form_schema
 from plone import api
 from plone.keyring.interfaces import IKeyManager
@@ -53,9 +53,8 @@ def read_sent_cookie(form, value) -> tuple:
     reference, access_code, signature = parts
     if not hmac.compare_digest(_signature(f"{reference}.{access_code}"), signature):
         return None, None
-    folder = get_cases_folder(api.portal.get())
-    case = folder._getOb(reference, None) if folder is not None else None
-    if not ICase.providedBy(case) or case.form_uid != api.content.get_uuid(form):
+    case = case_by_reference(api.portal.get(), reference)
+    if case is None or case.form_uid != api.content.get_uuid(form):
         return None, None
     return case, access_code or None
 
@@ -138,4 +137,4 @@ class ConfirmationView(CaseConfirmation, BrowserView):
         return self.context.thanksdescription
 
     def follow_page_url(self):
-        return f"{api.portal.get().absolute_url()}/@@suivi"
+        return f"{api.portal.get().absolute_url()}/@@{FOLLOW_VIEW}"
