@@ -66,6 +66,7 @@ setup(
             "playwright",
             "axe-playwright-python",
             "aiosmtpd",
+            "time-machine",
         ],
         "dev": [
             "ruff",
