@@ -95,8 +95,15 @@ pack: $(INSTALLED) ## Pack the database of STORAGE, keeping PACK_DAYS days of hi
 		*) $(BIN)/zodbpack -d $(PACK_DAYS) instance/etc/pack/$(STORAGE).conf ;; \
 	esac
 
+# ical.js, the iCalendar parser of agenda applications, reads our .ics in tests.
+ICAL_CLIENTS := tests/ical/node_modules/.package-lock.json
+
+$(ICAL_CLIENTS): tests/ical/package.json tests/ical/package-lock.json
+	npm ci --prefix tests/ical --no-audit --no-fund
+	@touch $@
+
 .PHONY: test
-test: install system-packages ## Run every test with coverage; last line: N passed, N failed
+test: install system-packages $(ICAL_CLIENTS) ## Run every test with coverage; last line: N passed, N failed
 	@$(BIN)/python tests/run.py
 
 .PHONY: bench
