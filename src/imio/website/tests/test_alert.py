@@ -2,7 +2,7 @@
 
 from datetime import datetime
 from datetime import timedelta
-from imio.website.opening_hours import TIMEZONE
+from imio.belgium.testing import at
 from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
 from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
 from imio.website.tests.helpers import browser
@@ -14,7 +14,6 @@ from zope.interface import Invalid
 
 import html
 import re
-import time
 import transaction
 import unittest
 
@@ -47,7 +46,10 @@ class TestAlertBanner(unittest.TestCase):
         self.portal = self.layer["portal"]
         read_in("fr", self.layer["request"])
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
-        now = datetime.now(TIMEZONE).replace(tzinfo=None)
+        clock = at(2099, 6, 15, 10, 0)
+        clock.start()
+        self.addCleanup(clock.stop)
+        now = datetime(2099, 6, 15, 10, 0)
         self.hour = timedelta(hours=1)
         create_alert(self.portal, "Coupure d'eau", now - self.hour, now + self.hour)
         create_alert(self.portal, "Tempête", now - self.hour, now + self.hour, "urgent")
@@ -99,25 +101,28 @@ class TestAlertExpires(unittest.TestCase):
         portal = self.layer["portal"]
         setRoles(portal, TEST_USER_ID, ["Manager"])
         # Naive Brussels times, as the edit form stores them.
-        now = datetime.now(TIMEZONE).replace(tzinfo=None)
-        # Long enough for the first page even on a busy machine.
-        ends = now + timedelta(seconds=15)
-        create_alert(portal, "Coupure d'eau", now - timedelta(hours=1), ends, "warning")
-        private = create_alert(
-            portal,
-            "Brouillon",
-            now - timedelta(hours=1),
-            now + timedelta(hours=1),
-            publish=False,
-        )
-        transaction.commit()
-        citizen = browser()
-        page = citizen.get(portal.absolute_url(), timeout=30)
-        self.assertIn("Attention :</strong>", banner(page.text))
-        self.assertIn("Coupure d'eau", banner(page.text))
-        self.assertNotIn(private.title, banner(page.text))
-        waited = ends - datetime.now(TIMEZONE).replace(tzinfo=None)
-        time.sleep(max(0, waited.total_seconds()) + 0.5)
-        page = citizen.get(portal.absolute_url(), timeout=30)
+        now = datetime(2099, 6, 15, 10, 0)
+        ends = now + timedelta(minutes=30)
+        with at(2099, 6, 15, 10, 0) as clock:
+            create_alert(
+                portal, "Coupure d'eau", now - timedelta(hours=1), ends, "warning"
+            )
+            private = create_alert(
+                portal,
+                "Brouillon",
+                now - timedelta(hours=1),
+                now + timedelta(hours=1),
+                publish=False,
+            )
+            transaction.commit()
+            page = browser().get(portal.absolute_url(), timeout=30)
+            self.assertIn("Attention :</strong>", banner(page.text))
+            self.assertIn("Coupure d'eau", banner(page.text))
+            self.assertNotIn(private.title, banner(page.text))
+            clock.shift(ends - now - timedelta(seconds=1))
+            page = browser().get(portal.absolute_url(), timeout=30)
+            self.assertIn("Coupure d'eau", banner(page.text))
+            clock.shift(timedelta(seconds=1))
+            page = browser().get(portal.absolute_url(), timeout=30)
         self.assertEqual(page.status_code, 200)
         self.assertEqual(banner(page.text), "")

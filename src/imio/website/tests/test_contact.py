@@ -1,9 +1,9 @@
 """The contact page: every service but the administration, open or closed now."""
 
+from imio.belgium.testing import at
 from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
 from imio.website.tests.helpers import read_in
 from imio.website.tests.test_home import build_commune
-from imio.website.tests.test_service import at
 from imio.website.tests.test_service import HOURS
 from plone import api
 from plone.app.testing import setRoles

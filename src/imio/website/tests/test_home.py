@@ -4,6 +4,7 @@ from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
 from DateTime import DateTime
+from imio.belgium.testing import at
 from imio.website.browser.home import from_index
 from imio.website.opening_hours import TIMEZONE
 from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
@@ -12,7 +13,6 @@ from imio.website.tests.helpers import browser
 from imio.website.tests.helpers import fresh
 from imio.website.tests.helpers import read_in
 from imio.website.tests.test_procedure import COMPLETE
-from imio.website.tests.test_service import at
 from imio.website.tests.test_service import HOURS
 from plone import api
 from plone.app.testing import setRoles

@@ -2,7 +2,7 @@
 
 from datetime import date
 from datetime import datetime
-from imio.website.opening_hours import TIMEZONE
+from imio.belgium.testing import at
 from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
 from imio.website.tests.helpers import browser
 from imio.website.tests.helpers import html
@@ -11,7 +11,6 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.file import NamedBlobImage
-from unittest import mock
 from z3c.relationfield import RelationValue
 from zope.component import getUtility
 from zope.intid.interfaces import IIntIds
@@ -30,13 +29,6 @@ USE_REST_API = "plone.restapi: Use REST API"
 
 def relation(target) -> RelationValue:
     return RelationValue(getUtility(IIntIds).getId(target))
-
-
-def at(*args):
-    return mock.patch(
-        "imio.website.browser.opening_hours.now",
-        return_value=datetime(*args, tzinfo=TIMEZONE),
-    )
 
 
 def build_site(portal) -> dict:

@@ -1,7 +1,6 @@
 """The search page: French full text, facets with counts, "open now" for services."""
 
-from datetime import datetime
-from imio.website.opening_hours import TIMEZONE
+from imio.belgium.testing import at
 from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
 from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
 from imio.website.tests.helpers import browser
@@ -10,19 +9,11 @@ from imio.website.tests.helpers import read_in
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
-from unittest import mock
 
 import html as markup
 import re
 import transaction
 import unittest
-
-
-def at(*args):
-    return mock.patch(
-        "imio.website.browser.opening_hours.now",
-        return_value=datetime(*args, tzinfo=TIMEZONE),
-    )
 
 
 def complete() -> dict:

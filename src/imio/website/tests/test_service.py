@@ -1,7 +1,6 @@
 """Services: address validation, contacts, hours and "open now" on the page."""
 
-from datetime import datetime
-from imio.website.opening_hours import TIMEZONE
+from imio.belgium.testing import at
 from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
 from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
 from imio.website.tests.helpers import authenticator
@@ -10,7 +9,6 @@ from imio.website.tests.helpers import read_in
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
-from unittest import mock
 from zope.i18n import translate
 
 import html
@@ -25,14 +23,6 @@ HOURS = {
     "thursday": "08:30-12:00 13:00-19:00",
     "friday": "08:30-12:00",
 }
-
-
-def at(*args):
-    """Freeze the clock of the opening hours block."""
-    return mock.patch(
-        "imio.website.browser.opening_hours.now",
-        return_value=datetime(*args, tzinfo=TIMEZONE),
-    )
 
 
 def create_service(portal):
