@@ -118,3 +118,18 @@ class TestHoneypot(unittest.TestCase):
         )
         self.assertEqual(response.status_code, 201, response.text)
         self.assertEqual(self.count_cases(), 1)
+
+    def test_other_addresses_ending_in_submit_are_still_checked(self):
+        base = self.form.absolute_url()
+        for url in (f"{base}/submit", f"{base}/@@submit", f"{base}/++api++/submit"):
+            with self.subTest(url=url):
+                trapped = self.visitor.session.post(
+                    url, data={**ANSWERS, HONEYPOT_FIELD: "http://spam"}, timeout=30
+                )
+                self.assertEqual(trapped.status_code, 403)
+                self.assertIn("Forbidden", trapped.text)
+                passed = self.visitor.session.post(
+                    url, data={**ANSWERS, HONEYPOT_FIELD: ""}, timeout=30
+                )
+                self.assertNotEqual(passed.status_code, 403)
+        self.assertEqual(self.count_cases(), 0)
