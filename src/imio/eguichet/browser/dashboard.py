@@ -98,6 +98,22 @@ def row(brain) -> dict:
     }
 
 
+def batch_start(request, length: int) -> int:
+    """The first case of the page asked for; a start that is no number is 0.
+
+    A start beyond the results shows their last page.
+    """
+    value = request.form.get("b_start")
+    text = value.strip() if isinstance(value, str) else ""
+    try:
+        # Python reads no more than 4300 digits; 20 are beyond any results.
+        start = int(text[:20]) if text else 0
+    except ValueError:
+        start = 0
+    last_page = max(length - 1, 0) // PAGE_SIZE * PAGE_SIZE
+    return min(max(start, 0), last_page)
+
+
 class DashboardView(BrowserView):
     """Filters, counts per state, and one page of cases."""
 
@@ -110,8 +126,7 @@ class DashboardView(BrowserView):
 
     def batch(self):
         brains = search(case_query(self.filters))
-        page = int(self.request.form.get("b_start", 0) or 0)
-        return Batch(brains, PAGE_SIZE, start=max(page, 0))
+        return Batch(brains, PAGE_SIZE, start=batch_start(self.request, len(brains)))
 
     def rows(self, batch):
         start_of_today = today()

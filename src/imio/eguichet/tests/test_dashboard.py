@@ -140,6 +140,28 @@ class TestDashboard(unittest.TestCase):
         self.assertEqual(len(second), 3)
         self.assertFalse(set(first) & set(second))
 
+    def test_a_page_number_out_of_place_shows_a_page_without_error(self):
+        for _number in range(25):
+            self.submit(self.form, "Lot")
+        transaction.commit()
+        first = self.references(self.get(self.dashboard))
+        last = self.references(self.get(self.dashboard, b_start="25"))
+        for value, expected in (
+            ("abc", first),
+            ("-5", first),
+            ("2.5", first),
+            ("", first),
+            ("99999999999", last),
+            ("9" * 5000, last),
+        ):
+            with self.subTest(b_start=value[:20]):
+                page = self.get(self.dashboard, b_start=value)
+                self.assertEqual(page.status_code, 200)
+                self.assertEqual(self.references(page), expected)
+        twice = self.get(self.dashboard, b_start=["25", "abc"])
+        self.assertEqual(twice.status_code, 200)
+        self.assertEqual(self.references(twice), first)
+
     def test_applicant_names_are_escaped(self):
         text = self.get(self.dashboard).text
         self.assertIn("Marie &lt;script&gt;x&lt;/script&gt;", text)
