@@ -4,6 +4,7 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 from dateutil.rrule import rrulestr
+from imio.website.browser.ical.timezones import vtimezone
 from imio.website.opening_hours import TIMEZONE
 from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
 from imio.website.tests.helpers import browser
@@ -100,3 +101,56 @@ class TestICalendar(unittest.TestCase):
             events = events_of(calendar(url))
             self.assertEqual(sorted(events), ["Concert", "Marché du samedi"], url)
             self.assertIn("RRULE", events["Marché du samedi"])
+
+
+class TestTimezoneDefinitions(unittest.TestCase):
+    """Each summer and winter time starts with its yearly rule, as RFC 5545 asks."""
+
+    def parts(self, tzid: str, year: int) -> list[tuple]:
+        return [
+            (
+                part.name,
+                part["DTSTART"].to_ical().decode(),
+                part["TZOFFSETFROM"].to_ical(),
+                part["TZOFFSETTO"].to_ical(),
+                part["RRULE"].to_ical().decode() if "RRULE" in part else None,
+            )
+            for part in vtimezone(tzid, year).subcomponents
+        ]
+
+    def test_brussels_last_sundays_of_march_and_october(self):
+        self.assertEqual(
+            self.parts("Europe/Brussels", 2026),
+            [
+                (
+                    "DAYLIGHT",
+                    "20260329T020000",
+                    "+0100",
+                    "+0200",
+                    "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+                ),
+                (
+                    "STANDARD",
+                    "20261025T030000",
+                    "+0200",
+                    "+0100",
+                    "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+                ),
+            ],
+        )
+
+    def test_southern_summer_first_sundays(self):
+        rules = [part[4] for part in self.parts("Australia/Sydney", 2027)]
+        self.assertEqual(
+            rules,
+            [
+                "FREQ=YEARLY;BYDAY=1SU;BYMONTH=4",
+                "FREQ=YEARLY;BYDAY=1SU;BYMONTH=10",
+            ],
+        )
+
+    def test_zone_without_summer_time(self):
+        self.assertEqual(
+            self.parts("Asia/Tokyo", 2027),
+            [("STANDARD", "20270101T000000", "+0900", "+0900", None)],
+        )
