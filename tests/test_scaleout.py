@@ -9,10 +9,12 @@ from imio.eguichet.testing import ACTIONS_MODEL
 from imio.eguichet.testing import FORM_MODEL
 from pathlib import Path
 from plone.testing import Layer
+from requests.adapters import HTTPAdapter
 from tests.instance import DEMO_PROFILE
 
 import base64
 import hashlib
+import re
 import requests
 import shutil
 import tempfile
@@ -42,6 +44,21 @@ class ClusterLayer(Layer):
         cluster.stop()
         shutil.rmtree(cluster.var, ignore_errors=True)
         del self["cluster"]
+
+
+AUTHENTICATOR = re.compile(r'name="_authenticator"[^>]*value="([^"]+)"')
+
+
+class SourceAddress(HTTPAdapter):
+    """Connections from one local address: a citizen of their own."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args, **kwargs):
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
 
 
 RELSTORAGE_CLUSTER = ClusterLayer("relstorage")
@@ -199,6 +216,43 @@ class ClusterTests:
             self.assertIn("Ville de Namur", response.text)
         health = requests.get(f"{self.cluster.url}/@@health", timeout=10)
         self.assertEqual((health.status_code, health.text), (200, "ok\n"))
+
+    def citizen(self, address: str) -> requests.Session:
+        session = requests.Session()
+        session.mount("http://", SourceAddress(address))
+        self.addCleanup(session.close)
+        return session
+
+    def follow_up_attempt(self, citizen: requests.Session, forwarded: str) -> int:
+        """A wrong access code typed on the follow-up page, through the balancer."""
+        url = f"{self.cluster.url}/demo/@@suivi"
+        page = citizen.get(url, timeout=60)
+        self.assertEqual(page.status_code, 200)
+        attempt = citizen.post(
+            url,
+            data={
+                "reference": "ZZZZ-ZZZZ",
+                "access_code": "WRONGCODE2",
+                "_authenticator": AUTHENTICATOR.search(page.text).group(1),
+            },
+            # Written by the citizen: HAProxy appends the address it sees.
+            headers={"X-Forwarded-For": forwarded},
+            timeout=60,
+        )
+        return attempt.status_code
+
+    def test_follow_up_attempts_are_limited_per_citizen_behind_the_balancer(self):
+        guesser, neighbour = self.citizen("127.0.0.2"), self.citizen("127.0.0.3")
+        # A new forged address at each attempt: only the one HAProxy appends
+        # counts. Each instance counts apart: at most 10 attempts on each.
+        statuses = [
+            self.follow_up_attempt(guesser, f"198.51.100.{number}")
+            for number in range(25)
+        ]
+        self.assertEqual(statuses[:10], [200] * 10)
+        self.assertEqual(statuses[20:], [429] * 5)
+        # Another citizen behind the same balancer keeps their own attempts.
+        self.assertEqual(self.follow_up_attempt(neighbour, "127.0.0.2"), 200)
 
     def test_killed_instance_loses_no_acknowledged_submission(self):
         """Submissions through the balancer while one instance dies and returns."""

@@ -1,4 +1,9 @@
-"""``@@answer``: the applicant answers a request for information."""
+"""The applicant answers a request for information.
+
+Logged-in applicants answer on the case's page (``@@answer``), anonymous ones
+on the follow-up page with their reference and access code; both go through
+``receive_answer``.
+"""
 
 from imio.eguichet import _
 from imio.eguichet.behaviors import IEguichetForm
@@ -9,55 +14,93 @@ from plone import api
 from plone.app.uuid.utils import uuidToObject
 from plone.protect.authenticator import check
 from Products.Five.browser import BrowserView
+from zope.component import getMultiAdapter
 
 
 AWAITING_INFO = "awaiting_info"
 ANSWER_TRANSITION = "provide_info"
+ANSWER_FIELD = "answer"
+FILES_FIELD = "files"
+MAX_ANSWER = 10000
+# Where the case's page finds why an answer was refused.
+ANSWER_ERROR = "imio.eguichet.answer_error"
+ANSWERED = _("Your answer has been sent to the service.")
 
 
-class AnswerView(BrowserView):
-    """Store the answer and its files, then give the case back to the service."""
+class AnswerRefused(Exception):
+    """The answer cannot be taken; the message says why, for the applicant."""
 
-    def __call__(self):
-        if self.request.method != "POST":
-            return self.back()
-        check(self.request)
-        if api.content.get_state(self.context) != AWAITING_INFO:
-            return self.back(_("This request is not waiting for an answer."), "error")
-        text = str(self.request.form.get("answer") or "").strip()
-        files, refused = self.uploaded_files()
-        if refused:
-            message = _(
+
+def can_answer(case) -> bool:
+    return api.content.get_state(case) == AWAITING_INFO
+
+
+def receive_answer(case, form) -> None:
+    """Store the answer and files of a request's ``form``, give the case back.
+
+    Raises AnswerRefused, with nothing stored, when the answer is refused. The
+    caller checks the form's token and who answers.
+    """
+    if not can_answer(case):
+        raise AnswerRefused(_("This request is not waiting for an answer."))
+    text = str(form.get(ANSWER_FIELD) or "").strip()
+    if len(text) > MAX_ANSWER:
+        raise AnswerRefused(
+            _(
+                "Your answer is too long: ${length} characters, at most ${max}. "
+                "Shorten it, or send the rest as a file.",
+                mapping={"length": len(text), "max": MAX_ANSWER},
+            )
+        )
+    files, refused = uploaded_files(case, form)
+    if refused:
+        raise AnswerRefused(
+            _(
                 "This file is not accepted: ${filename}. Send a file of an "
                 "accepted type and size.",
                 mapping={"filename": refused},
             )
-            return self.back(message, "error")
-        if not text and not files:
-            return self.back(_("Please write an answer or add a file."), "error")
-        add_message(self.context, text, from_applicant=True, files=files)
-        api.content.transition(self.context, transition=ANSWER_TRANSITION)
-        return self.back(_("Your answer has been sent to the service."))
+        )
+    if not text and not files:
+        raise AnswerRefused(_("Please write an answer or add a file."))
+    add_message(case, text, from_applicant=True, files=files)
+    api.content.transition(case, transition=ANSWER_TRANSITION)
 
-    def uploaded_files(self):
-        """(filename, type, data) of each file sent, and the first refused."""
-        uploads = self.request.form.get("files") or []
-        if not isinstance(uploads, list):
-            uploads = [uploads]
-        form = uuidToObject(self.context.form_uid, unrestricted=True)
-        settings = IEguichetForm(form, None) if form is not None else None
-        files = []
-        for upload in uploads:
-            filename = getattr(upload, "filename", None)
-            if not filename:
-                continue
-            data = upload.read()
-            if not accepted(data, settings):
-                return files, filename
-            files.append((filename, content_type(data), data))
-        return files, None
 
-    def back(self, message=None, kind="info"):
-        if message is not None:
-            api.portal.show_message(message, request=self.request, type=kind)
+def uploaded_files(case, form):
+    """(filename, type, data) of each file sent, and the first refused."""
+    uploads = form.get(FILES_FIELD) or []
+    if not isinstance(uploads, list):
+        uploads = [uploads]
+    source = uuidToObject(case.form_uid, unrestricted=True)
+    settings = IEguichetForm(source, None) if source is not None else None
+    files = []
+    for upload in uploads:
+        filename = getattr(upload, "filename", None)
+        if not filename:
+            continue
+        data = upload.read()
+        if not accepted(data, settings):
+            return files, filename
+        files.append((filename, content_type(data), data))
+    return files, None
+
+
+class AnswerView(BrowserView):
+    """A logged-in applicant's answer, sent from the case's page."""
+
+    def __call__(self):
+        if self.request.method != "POST":
+            return self.request.response.redirect(self.context.absolute_url())
+        check(self.request)
+        try:
+            receive_answer(self.context, self.request.form)
+        except AnswerRefused as refused:
+            # The case's page again, the answer typed still in its field.
+            message = refused.args[0]
+            api.portal.show_message(message, request=self.request, type="error")
+            self.request.set(ANSWER_ERROR, message)
+            self.request.response.setStatus(400)
+            return getMultiAdapter((self.context, self.request), name="view")()
+        api.portal.show_message(ANSWERED, request=self.request)
         return self.request.response.redirect(self.context.absolute_url())

@@ -1,11 +1,16 @@
 """``@@suivi``: an anonymous applicant follows a case with its access code."""
 
 from imio.eguichet import _
+from imio.eguichet.browser.answer import AnswerRefused
+from imio.eguichet.browser.answer import ANSWERED
+from imio.eguichet.browser.answer import can_answer
+from imio.eguichet.browser.answer import receive_answer
 from imio.eguichet.content.case import public
 from imio.eguichet.content.case.content import ICase
 from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.ratelimit import AttemptLimiter
 from imio.eguichet.reference import normalize_reference
+from imio.eguichet.submissions import client_address
 from imio.eguichet.withdraw import CONFIRM_FIELD
 from imio.eguichet.withdraw import NOT_CONFIRMED
 from imio.eguichet.withdraw import withdraw
@@ -65,6 +70,7 @@ class FollowView(BrowserView):
     error = None
 
     withdraw_error = None
+    answer_error = None
 
     def __call__(self):
         self.request.response.setHeader("Cache-Control", "private, no-store")
@@ -72,7 +78,23 @@ class FollowView(BrowserView):
             self.look_up()
             if self.case is not None and self.request.form.get("withdraw"):
                 self.withdraw()
+            elif self.case is not None and self.request.form.get("send_answer"):
+                self.answer()
         return self.template()
+
+    def answer(self):
+        """The holder of the access code answers, as its owner would."""
+        try:
+            with api.env.adopt_roles(["Owner"]):
+                receive_answer(self.case, self.request.form)
+        except AnswerRefused as refused:
+            self.answer_error = refused.args[0]
+            self.request.response.setStatus(400)
+            return
+        api.portal.show_message(ANSWERED, request=self.request)
+
+    def can_answer(self) -> bool:
+        return self.case is not None and can_answer(self.case)
 
     def withdraw(self):
         """The holder of the access code withdraws the case, as its owner would."""
@@ -97,7 +119,8 @@ class FollowView(BrowserView):
         if not authenticator.verify():
             self.error = EXPIRED
             return
-        if not FOLLOW_ATTEMPTS.allow(self.request.getClientAddr()):
+        # Behind the load balancer, the citizen's address, not the balancer's.
+        if not FOLLOW_ATTEMPTS.allow(client_address(self.request)):
             self.request.response.setStatus(429)
             self.request.response.setHeader("Retry-After", str(WINDOW_MINUTES * 60))
             self.error = TOO_MANY_ATTEMPTS

@@ -41,7 +41,7 @@ class TestUpgrades(unittest.TestCase):
         setup.setLastVersionForProfile("imio.eguichet:default", "1000")
         setup.upgradeProfile("imio.eguichet:default")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1005",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1006",)
         )
         for permission in ("Access Dashboard", "Export Cases"):
             roles = [
@@ -77,7 +77,7 @@ class TestUpgrades(unittest.TestCase):
             setup.upgradeProfile("imio.eguichet:default")
             self.assertEqual(fti.view_methods, ("view", "demande"))
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1005",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1006",)
         )
 
     def test_1004_puts_the_cases_in_the_personal_menu(self):
@@ -93,7 +93,26 @@ class TestUpgrades(unittest.TestCase):
             ["mes-demarches", "demandes-dashboard"],
         )
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1005",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1006",)
+        )
+
+    def test_1006_lets_agents_resume_or_refuse_a_case_awaiting_information(self):
+        portal = self.layer["portal"]
+        setup = portal.portal_setup
+        workflow = portal.portal_workflow["imio_case_workflow"]
+        awaiting = workflow.states["awaiting_info"]
+        awaiting.transitions = ("provide_info", "withdraw")
+        workflow.transitions.manage_delObjects(["resume"])
+        setup.setLastVersionForProfile("imio.eguichet:default", "1005")
+        setup.upgradeProfile("imio.eguichet:default")
+        workflow = portal.portal_workflow["imio_case_workflow"]
+        awaiting = workflow.states["awaiting_info"]
+        self.assertEqual(
+            set(awaiting.transitions), {"provide_info", "resume", "refuse", "withdraw"}
+        )
+        self.assertEqual(workflow.transitions["resume"].new_state_id, "in_progress")
+        self.assertEqual(
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1006",)
         )
 
 

@@ -19,6 +19,7 @@ NOTIFIED_TRANSITIONS = (
     "start",
     "ask_info",
     "provide_info",
+    "resume",
     "accept",
     "refuse",
     "close",

@@ -3,6 +3,7 @@
 from AccessControl import getSecurityManager
 from DateTime import DateTime
 from imio.eguichet import _
+from imio.eguichet.browser.answer import ANSWER_ERROR
 from imio.eguichet.content.case import public
 from imio.eguichet.content.case.notes import add_note
 from imio.eguichet.withdraw import CONFIRM_FIELD
@@ -167,6 +168,10 @@ class CaseView(BrowserView):
                 "imio.eguichet: Answer Case", self.context
             )
         )
+
+    def answer_error(self):
+        """Why the answer just sent was refused (see browser.answer), or None."""
+        return self.request.get(ANSWER_ERROR)
 
     def can_withdraw(self) -> bool:
         """The applicant, while no agent has decided on the request."""

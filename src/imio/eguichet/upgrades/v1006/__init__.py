@@ -1,0 +1,1 @@
+"""1006: agents resume or refuse a case that waits for the applicant's answer."""
