@@ -7,9 +7,11 @@ from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.tests.test_form import ACCESS_CODE
 from imio.eguichet.tests.test_form import AUTHENTICATOR
 from imio.eguichet.tests.test_form import REFERENCE
+from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 
+import re
 import requests
 import transaction
 import unittest
@@ -124,3 +126,43 @@ class TestConfirmationPage(unittest.TestCase):
         )
         self.assertIn(GONE, page.text)
         self.assertIsNone(REFERENCE.search(page.text))
+
+
+class TestConfirmationWording(unittest.TestCase):
+    """The page confirms an administrative request, not a feedback form."""
+
+    layer = IMIO_EGUICHET_FUNCTIONAL_TESTING
+    send = TestConfirmationPage.send
+    tearDown = TestConfirmationPage.tearDown
+
+    def setUp(self):
+        api.portal.set_registry_record("plone.default_language", "fr")
+        TestConfirmationPage.setUp(self)
+        # Created in French, a form holds easyform's French default thanks.
+        self.form.thankstitle = "Merci"
+        self.form.thanksdescription = "Merci pour votre retour."
+        transaction.commit()
+        self.browser.headers["Accept-Language"] = "fr"
+
+    def test_a_sent_request_is_confirmed_as_such(self):
+        self.send()
+        page = self.browser.get(self.confirmation_url, timeout=30)
+        self.assertIn(
+            '<h1 class="documentFirstHeading">Votre demande a bien été envoyée</h1>',
+            page.text,
+        )
+        self.assertNotIn("Merci pour votre retour", page.text)
+        self.assertNotIn(">Merci<", page.text)
+        panel = re.search(r'<div class="eguichet-panel.*?</div>', page.text, re.S)
+        self.assertIn("Votre référence", panel.group(0))
+        self.assertIn(REFERENCE.search(page.text).group(0), panel.group(0))
+        self.assertIn("Et maintenant ?", page.text)
+
+    def test_a_form_editors_own_thanks_are_kept(self):
+        self.form.thankstitle = "Demande de certificat envoyée"
+        self.form.thanksdescription = "Le certificat vous parviendra par la poste."
+        transaction.commit()
+        self.send()
+        page = self.browser.get(self.confirmation_url, timeout=30)
+        self.assertIn(">Demande de certificat envoyée</h1>", page.text)
+        self.assertIn("Le certificat vous parviendra par la poste.", page.text)
