@@ -3,32 +3,30 @@
 A submission that became a case is answered with a redirection (303) to the
 form's confirmation page: reloading that page, or going back to it, shows the
 confirmation again and never sends the form a second time. The page learns
-which case to confirm from a short-lived cookie, signed by the site and sent
+which case to confirm from a cookie of an hour, signed by the site and sent
 back only to the form's address; for an anonymous applicant it also carries
-the access code, which the page shows once more beside the reference.
+the access code, encrypted (see ``imio.eguichet.access_codes``), which the
+page shows once more beside the reference.
 """
 
 from AccessControl import getSecurityManager
 from collective.easyform.browser.view import EasyFormForm
 from collective.easyform.browser.view import EasyFormFormWrapper
 from DateTime import DateTime
+from imio.eguichet.access_codes import seal
+from imio.eguichet.access_codes import unseal
 from imio.eguichet.actions import submitted_case
 from imio.eguichet.browser.follow import case_by_reference
 from imio.eguichet.browser.follow import FOLLOW_VIEW
 from imio.eguichet.browser.follow import follow_url
-from imio.eguichet.browser.thanks import thanks_text
-from imio.eguichet.browser.thanks import thanks_title
 from imio.eguichet.schema import form_schema
 from plone import api
-from plone.keyring.interfaces import IKeyManager
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
-from zope.component import getUtility
 
 from urllib.parse import urlsplit
 
-import hashlib
-import hmac
+import time
 
 
 CONFIRMATION_VIEW = "demande-envoyee"
@@ -36,24 +34,22 @@ SENT_COOKIE = "imio_eguichet_sent"
 SENT_COOKIE_SECONDS = 3600
 
 
-def _signature(payload: str) -> str:
-    secret = getUtility(IKeyManager).secret()
-    return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()
-
-
 def sent_cookie(case, access_code) -> str:
-    """The cookie's value: the case's reference and access code, signed."""
-    payload = f"{case.getId()}.{access_code or ''}"
-    return f"{payload}.{_signature(payload)}"
+    """The cookie's value: the case's reference, then its time and code sealed."""
+    reference = case.getId()
+    sealed = seal(f"{int(time.time())} {access_code or ''}", bound=reference)
+    return f"{reference}.{sealed}"
 
 
 def read_sent_cookie(form, value) -> tuple:
     """The case (of this form) and access code a cookie names; (None, None)."""
-    parts = value.split(".") if isinstance(value, str) else ()
-    if len(parts) != 3:
+    if not isinstance(value, str):
         return None, None
-    reference, access_code, signature = parts
-    if not hmac.compare_digest(_signature(f"{reference}.{access_code}"), signature):
+    reference, _dot, sealed = value.partition(".")
+    content = unseal(sealed, bound=reference) if sealed.count(".") == 1 else None
+    issued, _space, access_code = (content or "").partition(" ")
+    # The browser forgets the cookie after an hour; the site does too.
+    if not issued.isdecimal() or time.time() - int(issued) > SENT_COOKIE_SECONDS:
         return None, None
     case = case_by_reference(api.portal.get(), reference)
     if case is None or case.form_uid != api.content.get_uuid(form):
@@ -133,10 +129,10 @@ class ConfirmationView(CaseConfirmation, BrowserView):
         return self.template()
 
     def title(self):
-        return thanks_title(self.context)
+        return self.context.thankstitle or self.context.Title()
 
     def description(self):
-        return thanks_text(self.context)
+        return self.context.thanksdescription
 
     def follow_page_url(self):
         return f"{api.portal.get().absolute_url()}/@@{FOLLOW_VIEW}"

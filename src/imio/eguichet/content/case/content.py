@@ -1,16 +1,17 @@
 """A citizen's request, made from one submission of an e-guichet form."""
 
 from imio.eguichet import _
+from imio.eguichet.access_codes import hash_access_code
+from imio.eguichet.access_codes import outdated
+from imio.eguichet.access_codes import verify_access_code
 from imio.eguichet.reference import format_reference
 from plone.autoform import directives
 from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobFile
+from plone.protect.utils import safeWrite
 from plone.supermodel import model
 from zope import schema
 from zope.interface import implementer
-
-import hashlib
-import hmac
 
 
 AGENT_ROLE = "CaseAgent"
@@ -95,14 +96,13 @@ class Case(Item):
         return f"{self.form_title} {self.formatted_reference()}"
 
     def set_access_code(self, code: str):
-        self._access_code_hash = _digest(code)
+        self._access_code_hash = hash_access_code(code)
 
     def check_access_code(self, code: str) -> bool:
-        if not self._access_code_hash or not code:
+        if not verify_access_code(self._access_code_hash, code):
             return False
-        return hmac.compare_digest(self._access_code_hash, _digest(code))
-
-
-def _digest(code: str) -> str:
-    # The code is random with enough entropy: a plain hash is not brute-forced.
-    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+        if outdated(self._access_code_hash):
+            # Sent before the salted hash: it gets one at its first right code.
+            safeWrite(self)
+            self.set_access_code(code)
+        return True
