@@ -54,11 +54,15 @@ class SMTPServer:
     def __init__(self):
         self.inbox = Inbox()
         self.port = free_port()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller: Controller | None = None
 
     def start(self) -> "SMTPServer":
+        # A stopped aiosmtpd controller does not start again: a new one, same port.
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
         self.controller.start()
         return self
 
     def stop(self):
-        self.controller.stop()
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None

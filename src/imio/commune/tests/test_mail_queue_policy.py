@@ -5,7 +5,7 @@ from imio.commune.answers import apply_answers
 from imio.commune.answers import stored_answers
 from imio.commune.cli.sites import pending_upgrades
 from imio.commune.cli.upgrade import upgrade_site
-from imio.commune.mail import send_pending_mail
+from imio.commune.mail.startup import send_pending_mail
 from imio.commune.testing import COMMUNE_SITE_ID
 from imio.commune.testing import IMIO_COMMUNE_FUNCTIONAL_TESTING
 from imio.commune.testing import IMIO_COMMUNE_INTEGRATION_TESTING
@@ -38,7 +38,11 @@ class QueueRootTestCase(unittest.TestCase):
         environment = mock.patch.dict("os.environ", {"IMIO_VAR": str(self.var)})
         environment.start()
         self.addCleanup(environment.stop)
-        self.mailhost = self.site["MailHost"]
+
+    @property
+    def mailhost(self):
+        # The policy replaces the MailHost of a site created before it.
+        return self.site["MailHost"]
 
 
 class TestMailQueuePolicy(QueueRootTestCase):

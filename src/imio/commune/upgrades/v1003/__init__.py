@@ -1,6 +1,6 @@
 """1003: the sites' mail goes through a queue on the instance's data directory."""
 
-from imio.commune.mail import apply_mail_queue
+from imio.commune.mail.queue import apply_mail_queue
 from plone import api
 
 
