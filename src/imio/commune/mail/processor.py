@@ -19,6 +19,7 @@ from imio.commune.mail.folder import MailQueue
 from imio.commune.mail.folder import read_envelope
 from pathlib import Path
 
+import atexit
 import fcntl
 import logging
 import os
@@ -133,6 +134,8 @@ class QueueProcessor(threading.Thread):
         self._sending = threading.Lock()
 
     def run(self):
+        # At the process's exit, not between sending and removing a message.
+        atexit.register(self.stop)
         while not self._stopped.is_set():
             try:
                 self.process()

@@ -86,6 +86,14 @@ class TestMailQueuePage(MailQueueTestCase):
         self.assertIn(UNKNOWN, page.text)
         self.assertIn("Renvoyer", page.text)
 
+    def test_linked_from_the_site_setup(self):
+        setup = self.session("administrateur").get(
+            f"{self.site.absolute_url()}/@@overview-controlpanel", timeout=30
+        )
+        self.assertEqual(setup.status_code, 200)
+        self.assertIn(f'href="{self.url}"', setup.text)
+        self.assertIn("File d'attente des e-mails", setup.text)
+
     def test_refused_to_anonymous_agents_and_editors(self):
         anonymous = self.session().get(self.url, timeout=30, allow_redirects=False)
         self.assertIn(anonymous.status_code, (302, 401))
