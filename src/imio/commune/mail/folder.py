@@ -24,6 +24,7 @@ import uuid
 
 FAILED = "failed"
 STATUS = "status.json"
+HEADERS_SIZE = 64 * 1024
 
 
 @dataclass
@@ -74,7 +75,9 @@ class QueuedMessage:
 
 
 def describe(path: Path, error: dict | None = None) -> QueuedMessage:
-    data = path.read_bytes()
+    with path.open("rb") as message_file:
+        # The headers, without the attachments.
+        data = message_file.read(HEADERS_SIZE)
     envelope = read_envelope(data)
     headers = BytesHeaderParser().parsebytes(envelope.message)
     error = error or {}
@@ -132,9 +135,10 @@ class MailQueue:
             for path in self.failed()
         ]
 
-    def pending_messages(self) -> list[QueuedMessage]:
+    def pending_messages(self, limit: int) -> list[QueuedMessage]:
+        """The oldest ``limit`` messages waiting."""
         messages = []
-        for path in self.pending():
+        for path in self.pending()[:limit]:
             try:
                 messages.append(describe(path))
             except FileNotFoundError:

@@ -37,11 +37,10 @@ class MailQueueView(BrowserView):
         queue = self.mail_queue()
         if queue is None:
             return None
-        pending = queue.pending_messages()
         status = queue.status()
         return {
-            "pending_count": len(pending),
-            "pending": pending[:PENDING_SHOWN],
+            "pending_count": len(queue.pending()),
+            "pending": queue.pending_messages(PENDING_SHOWN),
             "failed": queue.failed_messages(),
             "last_error": status.get("last_error", ""),
             "last_error_at": self.local_time(status.get("last_error_at")),

@@ -1,10 +1,12 @@
 """The site administrator sees the mail queue and sends refused messages again."""
 
 from imio.commune.tests.test_mail_retries import MailQueueTestCase
+from imio.commune.tests.test_mail_retries import SENDER
 from imio.commune.tests.test_mail_retries import wait_until
 from imio.eguichet.testing import Inbox
 from plone import api
 from plone.app.testing import TEST_USER_PASSWORD
+from zope.sendmail.delivery import QueuedMailDelivery
 
 import html
 import re
@@ -85,6 +87,21 @@ class TestMailQueuePage(MailQueueTestCase):
         self.assertIn("550 5.1.1", page.text)
         self.assertIn(UNKNOWN, page.text)
         self.assertIn("Renvoyer", page.text)
+
+    def test_long_backlog_counted_and_oldest_listed(self):
+        delivery = QueuedMailDelivery(str(self.queue.path))
+        for number in range(1, 52):
+            delivery.send(
+                SENDER,
+                [f"citoyen{number}@example.org"],
+                f"To: citoyen{number}@example.org\nSubject: Demande {number}\n\n.\n",
+            )
+        transaction.commit()
+        page = self.session("administrateur").get(self.url, timeout=30)
+        self.assertEqual(text("mail-queue-pending", page.text), "51")
+        self.assertIn("Les 50 messages les plus anciens sont affichés.", page.text)
+        rows = re.search(r"mail-queue-pending-messages.*?</table>", page.text, re.S)
+        self.assertEqual(rows.group(0).count("<tr>"), 51)
 
     def test_linked_from_the_site_setup(self):
         setup = self.session("administrateur").get(
