@@ -11,6 +11,8 @@ from plone.app.testing import PloneSandboxLayer
 from plone.testing.zope import WSGI_SERVER_FIXTURE
 
 import email
+import io
+import random
 import socket
 
 
@@ -59,6 +61,30 @@ def add_form(container, form_id="certificat-residence", **settings):
         setattr(form, name, value)
     api.content.transition(form, "publish")
     return form
+
+
+def phone_photo(seed: int = 0, size: tuple[int, int] = (4032, 3024)) -> bytes:
+    """A JPEG as a phone takes it: 4032x3024, about 4.4 MB, with EXIF.
+
+    A gradient under grain of a fixed seed: the same bytes at each call.
+    """
+    from PIL import Image
+    from PIL.ExifTags import Base
+
+    grain = random.Random(seed).randbytes(size[0] * size[1] * 3)  # noqa: S311
+    picture = Image.blend(
+        Image.linear_gradient("L").resize(size).convert("RGB"),
+        Image.frombytes("RGB", size, grain),
+        0.25,
+    )
+    exif = Image.Exif()
+    exif[Base.Make] = "Fairphone"
+    exif[Base.Model] = "FP5"
+    exif[Base.DateTime] = "2026:11:18 10:04:12"
+    exif[Base.Orientation] = 1
+    output = io.BytesIO()
+    picture.save(output, "JPEG", quality=85, exif=exif)
+    return output.getvalue()
 
 
 class Inbox:

@@ -40,7 +40,7 @@ def accepted(data: bytes, settings) -> bool:
 def refusal(data: bytes, settings):
     """Why a form's settings (IEguichetForm, or None) refuse this file, or None."""
     allowed = allowed_types(settings)
-    max_mb = getattr(settings, "max_attachment_mb", None) or DEFAULT_MAX_MB
+    max_mb = max_megabytes(settings)
     if len(data) > max_mb * 1024 * 1024:
         return _(
             "This file is too large: at most ${size} MB.", mapping={"size": max_mb}
@@ -52,6 +52,11 @@ def refusal(data: bytes, settings):
             mapping={"types": type_names(allowed)},
         )
     return None
+
+
+def max_megabytes(settings) -> int:
+    """The size a form's settings (IEguichetForm, or None) accept, in MB."""
+    return getattr(settings, "max_attachment_mb", None) or DEFAULT_MAX_MB
 
 
 def type_names(types) -> str:

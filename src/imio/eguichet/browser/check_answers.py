@@ -1,31 +1,39 @@
-"""E-guichet forms in two steps: the citizen checks the answers, then sends."""
+"""E-guichet forms in two steps: the citizen checks the answers, then sends.
+
+A file attached to the form waits on the server between the steps (see
+``imio.eguichet.temporary_uploads``): the summary, and the form shown again
+after Modifier or a mistake, carry a token in the file widget's own hidden
+field, never the file.
+"""
 
 from collective.easyform.browser.view import EasyFormForm
 from imio.eguichet import _
+from imio.eguichet import temporary_uploads
 from imio.eguichet.actions import submitted_case
 from imio.eguichet.browser.form import EguichetForm
 from imio.eguichet.browser.form import EguichetFormView
 from plone import api
-from plone.formwidget.namedfile.interfaces import IFileUploadTemporaryStorage
+from plone.namedfile.interfaces import INamed
 from plone.namedfile.interfaces import INamedField
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from z3c.form import button
+from z3c.form.interfaces import IErrorViewSnippet
+from zope.component import getMultiAdapter
 from zope.i18n import translate
 from zope.schema.interfaces import IBool
 from zope.schema.interfaces import IChoice
 from zope.schema.interfaces import IDate
-from ZPublisher.HTTPRequest import FileUpload
-
-import base64
-import binascii
+from zope.schema.interfaces import ValidationError
 
 
 FILL, CHECK, SENT = "fill", "check", "sent"
-# A file the citizen attached travels from the summary back to the server in
-# these hidden fields, so that nothing is stored before the case exists.
-FILE_DATA = "eguichet.file_data."
-FILE_NAME = "eguichet.file_name."
-FILE_TYPE = "eguichet.file_type."
+# The hidden field in which Plone's file widget names a file already sent.
+UPLOAD_FIELD = ".file_upload_id"
+FILE_LOST = _(
+    "The file you attached has not been kept (files wait for ${hours} hours "
+    "at most): please choose it again.",
+    mapping={"hours": temporary_uploads.LIFETIME // 3600},
+)
 
 
 class CheckAnswersForm(EguichetForm):
@@ -41,6 +49,10 @@ class CheckAnswersForm(EguichetForm):
     )
     def handle_continue(self, action):
         data, errors = self.extractData()
+        self.extracted = data
+        if self.lost_files:
+            self.show_lost_files()
+            return
         if errors:
             self.status = self.formErrorsMessage
             return
@@ -52,11 +64,8 @@ class CheckAnswersForm(EguichetForm):
     )
     def handle_modify(self, action):
         self.step = FILL
-        if self.kept_files():
-            # A file input cannot be filled in again by the server.
-            self.status = _(
-                "Your answers are kept, but not your files: please attach them again."
-            )
+        if self.lost_files:
+            self.show_lost_files()
 
     @button.buttonAndHandler(
         _("Send"), name="send", condition=lambda form: form.step == CHECK
@@ -64,6 +73,10 @@ class CheckAnswersForm(EguichetForm):
     def handle_send(self, action):
         self.step = FILL
         data, errors = self.extractData()
+        self.extracted = data
+        if self.lost_files:
+            self.show_lost_files()
+            return
         if errors:
             self.status = self.formErrorsMessage
             return
@@ -72,13 +85,17 @@ class CheckAnswersForm(EguichetForm):
             self.setErrorsMessage(errors)
             return
         self.step = SENT
+        for key in self.kept_keys.values():
+            temporary_uploads.discard(key)
 
     def update(self):
+        # By widget name, the keys and tokens of the files kept on the
+        # server; the widgets whose token found no file; the values read.
+        self.kept_keys, self.tokens, self.lost_files, self.extracted = {}, {}, [], {}
         if self.request.method == "POST":
             self.restore_uploads()
         if self.request.method == "POST" and self.answers_checked():
             self.step = CHECK
-            self.restore_files()
         self.formMaybeForceSSL()
         # Easyform's own update would send at the first valid post.
         step = self.step
@@ -88,6 +105,8 @@ class CheckAnswersForm(EguichetForm):
             self.updateActions()
         self.markWidgets()
         self.template = self.form_template
+        if self.step == FILL and self.request.method == "POST":
+            self.keep_files_shown_again()
         if self.step == CHECK:
             self.template = self.check_template
         elif self.step == SENT:
@@ -165,82 +184,107 @@ class CheckAnswersForm(EguichetForm):
         return translate(term.title or term.token, context=self.request)
 
     def hidden_fields(self) -> list[tuple[str, str]]:
-        """The posted answers, to post again with Modifier or Envoyer."""
+        """The posted answers, to post again with Modifier or Envoyer.
+
+        A file is posted again as the token of the file kept on the server.
+        """
+        file_widgets = self.file_widgets()
         fields = []
         for key, value in self.request.form.items():
             if not key.startswith(f"{self.prefix}widgets."):
                 continue
-            if isinstance(value, FileUpload) or hasattr(value, "filename"):
+            if key.removesuffix(".action").removesuffix(UPLOAD_FIELD) in file_widgets:
                 continue
             if isinstance(value, (list, tuple)):
                 fields.extend((f"{key}:list", str(item)) for item in value)
             elif isinstance(value, str):
                 fields.append((key, value))
-        for key, upload in self.kept_files().items():
-            fields.extend([
-                (FILE_DATA + key, base64.b64encode(upload.data).decode()),
-                (FILE_NAME + key, upload.filename or ""),
-                (FILE_TYPE + key, upload.contentType or ""),
-            ])
+        for name, widget in file_widgets.items():
+            file = self.answers.get(widget.field.__name__)
+            if INamed.providedBy(file):
+                fields.append((name + UPLOAD_FIELD, self.keep(widget, file)))
         return fields
 
-    def kept_files(self) -> dict:
-        """The files of the answers, by the name of their widget."""
-        files = {}
-        for widget in self.all_widgets().values():
-            if not INamedField.providedBy(widget.field):
-                continue
-            value = getattr(self, "answers", {}).get(widget.field.__name__)
-            if value is None:
-                value = self.request.form.get(widget.name)
-            if value is not None and hasattr(value, "data"):
-                files[widget.name] = value
-        return files
+    def file_widgets(self) -> dict:
+        """The widgets of the form's file and image fields, by name."""
+        return {
+            widget.name: widget
+            for widget in self.all_widgets().values()
+            if INamedField.providedBy(widget.field)
+        }
+
+    def keep(self, widget, file) -> str:
+        """Keep ``file`` of ``widget`` on the server; the token that names it."""
+        if widget.name not in self.tokens:
+            key, token = temporary_uploads.keep(
+                self.context,
+                widget.field.__name__,
+                file,
+                self.kept_keys.get(widget.name),
+            )
+            self.kept_keys[widget.name] = key
+            self.tokens[widget.name] = token
+        return self.tokens[widget.name]
 
     def restore_uploads(self):
-        """Take back the files that the file widgets kept after Modifier.
+        """Put back in the request the files that the posted tokens name.
 
-        The widget reads its temporary copy once and forgets it, while the
-        answers are read twice (widgets, then validation): the file is put in
-        the request as if it had just been sent.
+        A token whose file is not kept any more (expired, changed by hand, or
+        given to another form or person) is noted: the citizen is asked to
+        choose the file again, and nothing is sent without it.
         """
-        storage = IFileUploadTemporaryStorage(api.portal.get()).upload_map
-        for key in list(self.request.form):
-            if not key.endswith(".file_upload_id"):
-                continue
-            widget_name = key[: -len(".file_upload_id")]
-            field = self.schema.get(widget_name.rsplit(".", 1)[-1])
-            action = self.request.form.get(f"{widget_name}.action")
-            upload = storage.get(self.request.form[key] or "")
-            if not INamedField.providedBy(field) or action != "nochange" or not upload:
-                continue
-            self.request.form[widget_name] = field._type(
-                data=upload["data"], filename=upload.get("filename") or ""
-            )
-            del self.request.form[f"{widget_name}.action"]
-            del storage[self.request.form[key]]
-
-    def restore_files(self):
-        """Put back the files sent along with the checked answers."""
-        for key in list(self.request.form):
-            if not key.startswith(FILE_DATA):
-                continue
-            widget_name = key[len(FILE_DATA) :]
+        form = self.request.form
+        for key in [key for key in form if key.endswith(UPLOAD_FIELD)]:
+            widget_name = key[: -len(UPLOAD_FIELD)]
             field = self.schema.get(widget_name.rsplit(".", 1)[-1])
             if not INamedField.providedBy(field):
                 continue
-            try:
-                data = base64.b64decode(self.request.form[key], validate=True)
-            except (binascii.Error, ValueError, TypeError):
+            token = form.pop(key)
+            action = form.get(f"{widget_name}.action", "nochange")
+            kept = temporary_uploads.take(self.context, field.__name__, token)
+            if action != "nochange":
+                # Replaced or removed: the kept file is not needed any more.
+                if kept is not None:
+                    temporary_uploads.discard(kept[0])
                 continue
-            self.request.form[widget_name] = field._type(
-                data=data,
-                filename=str(self.request.form.get(FILE_NAME + widget_name) or ""),
-                contentType=str(
-                    self.request.form.get(FILE_TYPE + widget_name)
-                    or "application/octet-stream"
-                ),
+            if kept is None:
+                self.lost_files.append(widget_name)
+                continue
+            form.pop(f"{widget_name}.action", None)
+            self.kept_keys[widget_name] = kept[0]
+            form[widget_name] = kept[1]
+
+    def keep_files_shown_again(self):
+        """The form shown again keeps its valid files on the server, not Plone.
+
+        Plone's widget would copy the file into a record of the database at
+        each rendering; the widget shows the token of the kept file instead.
+        """
+        for widget in self.file_widgets().values():
+            if widget.error is not None:
+                continue
+            file = self.extracted.get(widget.field.__name__)
+            if file is None and INamed.providedBy(widget.value):
+                file = widget.value
+            if INamed.providedBy(file):
+                widget._file_upload_id = self.keep(widget, file)
+
+    def show_lost_files(self):
+        """Tell, next to each field and above the form, which files were lost."""
+        widgets = self.file_widgets()
+        for name in self.lost_files:
+            widget = widgets.get(name)
+            if widget is None:
+                continue
+            error = ValidationError()
+            error.doc = lambda: FILE_LOST
+            view = getMultiAdapter(
+                (error, self.request, widget, widget.field, self, self.context),
+                IErrorViewSnippet,
             )
+            view.update()
+            widget.error = view
+        self.status = FILE_LOST
 
 
 class CheckAnswersView(EguichetFormView):

@@ -40,3 +40,17 @@ class TestAccessibleTemplates(unittest.TestCase):
         (photo,) = page.xpath("//input[@id='form-widgets-photo-input']")
         self.assertEqual(photo.get("type"), "file")
         self.assertEqual(photo.get("aria-label"), "Photo")
+
+    def test_the_photo_input_says_what_it_accepts_in_the_citizen_s_language(self):
+        for language, hint in (
+            ("fr", "Types acceptés : Image JPEG, Image PNG. Taille maximale : 10 Mo."),
+            ("de", "Zulässige Dateitypen: JPEG-Bild, PNG-Bild. Maximale Größe: 10 MB."),
+        ):
+            with self.subTest(language=language):
+                api.portal.set_registry_record("plone.default_language", language)
+                transaction.commit()
+                page = self.page(self.form.absolute_url())
+                (photo,) = page.xpath("//input[@id='form-widgets-photo-input']")
+                (accepted,) = page.xpath(f"//*[@id='{photo.get('aria-describedby')}']")
+                self.assertEqual(accepted.text_content().strip(), hint)
+                self.assertNotIn("Allowed types", page.text_content())

@@ -142,7 +142,7 @@ class TestWebFormUploads(unittest.TestCase):
         self.assert_refused_and_kept(page, TYPE_REFUSED)
 
     def test_check_answers_send_checks_the_file_again(self):
-        # A file slipped into the summary's hidden fields is checked on Envoyer.
+        # A file posted with Envoyer instead of the kept one is checked again.
         url = self.form.absolute_url() + "/@@demande"
         summary = self.send(url, "continue", ("bail.pdf", b"%PDF-1.4 bail", ""))
         self.assertIn("Vérifiez vos réponses", summary.text)
@@ -152,15 +152,15 @@ class TestWebFormUploads(unittest.TestCase):
         data = [
             (field.name, field.value)
             for field in form.xpath(".//input[@type='hidden']")
-        ]
-        data = [
-            (name, base64.b64encode(EXE).decode())
-            if name == "eguichet.file_data.form.widgets.document"
-            else (name, value)
-            for name, value in data
+            if not field.name.startswith("form.widgets.document")
         ]
         data.append(("form.buttons.send", "send"))
-        sent = self.citizen.session.post(form.action, data=data, timeout=30)
+        sent = self.citizen.session.post(
+            form.action,
+            data=data,
+            files=widget_files({"document": ("bail.pdf", EXE, "application/pdf")}),
+            timeout=30,
+        )
         self.assertIn(TYPE_REFUSED, sent.text)
         self.assertEqual(self.count_cases(), 0)
 
