@@ -16,7 +16,7 @@ from plone.app.testing import TEST_USER_PASSWORD
 from urllib.parse import quote
 
 import io
-import random
+import os
 import re
 import requests
 import transaction
@@ -34,9 +34,8 @@ TOO_LONG = "Votre réponse est trop longue : 10001 caractères, au plus 10000."
 
 def scanned_pdf(pages=4) -> bytes:
     """A scanned document: several A4 pages at 150 dpi, a few megabytes."""
-    generator = random.Random(2027)
     images = [
-        Image.frombytes("RGB", (1240, 1754), generator.randbytes(1240 * 1754 * 3))
+        Image.frombytes("RGB", (1240, 1754), os.urandom(1240 * 1754 * 3))
         for _page in range(pages)
     ]
     output = io.BytesIO()
@@ -288,6 +287,7 @@ class TestCaseExistence(AwaitingInfoTestCase):
             ("", "*/*"),
             ("/view", "text/html"),
             ("/@@attachment/message-1-1", "text/html"),
+            ("/@@attachment/message-1-1", "*/*"),
         ):
             with self.subTest(suffix=suffix, accept=accept):
                 url = f"{portal}/demandes/{{}}{suffix}"
@@ -303,6 +303,18 @@ class TestCaseExistence(AwaitingInfoTestCase):
                     existing.text.replace(known, "REF"),
                     missing.text.replace(unknown, "REF"),
                 )
+
+    def test_the_rest_api_gives_one_answer_too(self):
+        api_url = f"{self.portal.absolute_url()}/++api++/demandes"
+        known = self.case.getId()
+        unknown = "ZZZZZZZZ" if known != "ZZZZZZZZ" else "YYYYYYYY"
+        for suffix in ("", "/@workflow"):
+            with self.subTest(suffix=suffix):
+                existing = self.get(f"{api_url}/{known}{suffix}", "application/json")
+                missing = self.get(f"{api_url}/{unknown}{suffix}", "application/json")
+                self.assertEqual(existing.status_code, 401)
+                self.assertEqual(missing.status_code, 401)
+                self.assertEqual(existing.json(), missing.json())
 
     def test_logged_in_users_still_get_not_found(self):
         portal = self.portal.absolute_url()

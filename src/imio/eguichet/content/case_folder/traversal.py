@@ -6,29 +6,39 @@ references exist. An unknown name under the cases folder therefore stands for
 a case that nobody may view but logged-in users, to whom it answers 404: the
 publisher authenticates and challenges exactly as for an existing case, and
 the page of the challenge is drawn in the cases folder's context for both.
+The REST API traverses past the adapters: there, the cases folder sends an
+unknown reference to the same stand-in through the ``++unknown_case++``
+namespace (see CaseFolder.__before_publishing_traverse__).
 """
 
 from Acquisition import aq_chain
-from Acquisition import Implicit
 from imio.eguichet.interfaces import ICaseFolder
+from imio.eguichet.reference import normalize_reference
 from plone.dexterity.browser.traversal import DexterityPublishTraverse
+from plone.rest.interfaces import IAPIRequest
 from Products.Five.browser import BrowserView
 from zExceptions import NotFound
 from zope.component import getSiteManager
 from zope.interface import implementedBy
+from zope.interface import implementer
 from zope.interface import Interface
 from zope.interface import providedBy
+from zope.location.interfaces import LocationError
+from zope.traversing.interfaces import ITraversable
 
 
-class UnknownCase(Implicit):
+class UnknownCase:
     """A reference that no case has."""
 
     # Checked by the publisher once the user is known: anonymous visitors are
     # challenged as for an existing case, logged-in users get NotFound.
     __roles__ = ("Authenticated",)
 
-    def __init__(self, name: str):
+    def __init__(self, name: str, folder):
         self.name = name
+        # A location, not an acquisition wrapper: the REST API traverses
+        # through wrappers that cannot acquire.
+        self.__parent__ = folder
 
     def __browser_default__(self, request):
         return self, ()
@@ -36,6 +46,36 @@ class UnknownCase(Implicit):
     def __call__(self, *args, **kwargs):
         """Nothing here."""
         raise NotFound(self.name)
+
+
+UNKNOWN_CASE_NAMESPACE = "unknown_case"
+
+
+def unknown_case_in_api(folder, request):
+    """In the REST API, turn the next name into the stand-in if no case has it."""
+    if not IAPIRequest.providedBy(request):
+        return
+    stack = request.get("TraversalRequestNameStack")
+    name = stack[-1] if stack else ""
+    if normalize_reference(name) != name or folder._getOb(name, None) is not None:
+        return
+    # Whatever follows the unknown name is as unknown.
+    stack[:] = [f"++{UNKNOWN_CASE_NAMESPACE}++{name}"]
+
+
+@implementer(ITraversable)
+class UnknownCaseNamespace:
+    """``++unknown_case++{name}``: the stand-in, under the cases folder only."""
+
+    def __init__(self, context, request=None):
+        self.context = context
+
+    def traverse(self, name, remaining):
+        # Through the REST API, the folder comes wrapped.
+        folder = getattr(self.context, "context", self.context)
+        if not ICaseFolder.providedBy(folder):
+            raise LocationError(self.context, name)
+        return UnknownCase(name, folder)
 
 
 class CaseFolderTraverse(DexterityPublishTraverse):
@@ -48,7 +88,7 @@ class CaseFolderTraverse(DexterityPublishTraverse):
             pass
         # Whatever follows the unknown name (a view, a file) is as unknown.
         del request["TraversalRequestNameStack"][:]
-        return UnknownCase(name).__of__(self.context)
+        return UnknownCase(name, self.context)
 
 
 class CasesErrorView(BrowserView):
