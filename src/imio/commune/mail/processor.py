@@ -145,7 +145,8 @@ class QueueProcessor(threading.Thread):
             self._wake.clear()
 
     def wake(self):
-        """Look at the queue now, for a message put back in it."""
+        """Try the queue now: a message was put back, the settings corrected."""
+        self.server_retry_at = 0.0
         self._wake.set()
 
     def stop(self):

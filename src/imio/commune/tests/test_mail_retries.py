@@ -198,3 +198,34 @@ class TestSettingsChange(MailQueueTestCase):
         (message,) = other.to("jean.lemaire@example.org")
         self.assertIn(case["reference"], message["Subject"])
         self.assertEqual(self.smtp.to("jean.lemaire@example.org"), [])
+
+    def test_new_server_during_an_outage_used_at_once(self):
+        api.user.create(
+            email="admin@gesves.be",
+            username="administrateur",
+            password=TEST_USER_PASSWORD,
+            roles=("Site Administrator",),
+        )
+        transaction.commit()
+        # After a failure, the queue would wait ten minutes.
+        with mock.patch.dict("os.environ", {"IMIO_MAIL_RETRY_DELAYS": "600"}):
+            case = self.submit("Marie Dupont", "marie.dupont@example.org")
+            wait_until(self.failed_once, 10, "a first attempt, refused")
+
+            # The commune's server is down: it switches to another one.
+            other = SMTPServer()
+            other.start()
+            self.addCleanup(other.stop)
+            answer = requests.patch(
+                f"{self.site.absolute_url()}/@controlpanels/mail",
+                json={"smtp_host": "127.0.0.1", "smtp_port": other.port},
+                headers={"Accept": "application/json"},
+                auth=("administrateur", TEST_USER_PASSWORD),
+                timeout=30,
+            )
+            self.assertEqual(answer.status_code, 204, answer.text)
+            wait_until(
+                lambda: other.to("marie.dupont@example.org"), 10, "on the new server"
+            )
+        (message,) = other.to("marie.dupont@example.org")
+        self.assertIn(case["reference"], message["Subject"])
