@@ -8,11 +8,16 @@ from Products.MimetypesRegistry.mime_types import magic
 
 import io
 import zipfile
+import zlib
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT = "application/vnd.oasis.opendocument.text"
+ODT_TYPE = ODT.encode()
 DEFAULT_MAX_MB = 10
+# The size of a member of an archive that is read to tell its type.
+MEMBER_LIMIT = 1024
+READABLE_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
 
 
 def content_type(data: bytes) -> str | None:
@@ -23,13 +28,33 @@ def content_type(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype") == ODT.encode():
+            if "mimetype" in names and read_member(archive, "mimetype") == ODT_TYPE:
                 return ODT
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return DOCX
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
+        return None
+    except (NotImplementedError, RuntimeError, ValueError, zlib.error):
+        # Compressed in a way, or encrypted, that no office suite writes.
         return None
     return None
+
+
+def read_member(archive, name: str, limit: int = MEMBER_LIMIT) -> bytes | None:
+    """A small member of a zip archive, or None if it is not small.
+
+    The size the archive declares is checked first, then the member is read
+    up to ``limit``: a member that swells when decompressed (a "zip bomb")
+    is never decompressed beyond that. Only methods whose decompression the
+    zipfile module bounds are read: bzip2 and lzma decompress a whole chunk
+    at once, whatever it swells to.
+    """
+    info = archive.getinfo(name)
+    if info.file_size > limit or info.compress_type not in READABLE_METHODS:
+        return None
+    with archive.open(info) as member:
+        content = member.read(limit + 1)
+    return content if len(content) <= limit else None
 
 
 def accepted(data: bytes, settings) -> bool:

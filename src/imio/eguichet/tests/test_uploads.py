@@ -18,9 +18,12 @@ from plone.app.testing import TEST_USER_ID
 from types import SimpleNamespace
 
 import base64
+import functools
 import io
 import re
 import requests
+import struct
+import tracemalloc
 import transaction
 import unittest
 import zipfile
@@ -34,6 +37,77 @@ def archive(**members) -> bytes:
     return buffer.getvalue()
 
 
+MIB = 1024**2
+INFLATED_MIB = 256
+
+
+@functools.cache
+def zip_bomb() -> bytes:
+    """An "OpenDocument" whose mimetype member is 256 MiB of zeros, in 1 KB.
+
+    bzip2 makes of a long run of zeros next to nothing; the archive says
+    honestly what the member holds.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_BZIP2) as archive:
+        with archive.open("mimetype", "w", force_zip64=True) as member:
+            for _megabyte in range(INFLATED_MIB):
+                member.write(bytes(MIB))
+        archive.writestr("content.xml", "<office:document-content/>")
+    return buffer.getvalue()
+
+
+def declare_size(archive: bytes, size: int) -> bytes:
+    """The archive, its first member said to hold ``size`` bytes once inflated."""
+    data = bytearray(archive)
+    # Local header and central directory entry: where the size is, where
+    # the name's length is, and where the name starts.
+    for header, size_at, name_at, name_start in (
+        (data.index(b"PK\x03\x04"), 22, 26, 30),
+        (data.index(b"PK\x01\x02"), 24, 28, 46),
+    ):
+        if struct.unpack_from("<I", data, header + size_at)[0] != 0xFFFFFFFF:
+            struct.pack_into("<I", data, header + size_at, size)
+            continue
+        # A zip64 entry: the size is the first of its extra field's (tag 1).
+        name_length = struct.unpack_from("<H", data, header + name_at)[0]
+        extra = header + name_start + name_length
+        assert struct.unpack_from("<H", data, extra)[0] == 1
+        struct.pack_into("<Q", data, extra + 4, size)
+    return bytes(data)
+
+
+def declared_giant() -> bytes:
+    """An OpenDocument whose mimetype member says it holds 4 GB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", ODT)
+        archive.writestr("content.xml", "<office:document-content/>")
+    return declare_size(buffer.getvalue(), 0xFFFFFFFE)
+
+
+def zip_bombs() -> dict[str, bytes]:
+    return {
+        "honest": zip_bomb(),
+        # Says 39 bytes, as a real mimetype member: bzip2 would still
+        # inflate its whole 256 MiB at once, were it read.
+        "lying": declare_size(zip_bomb(), len(ODT)),
+        "declared": declared_giant(),
+    }
+
+
+class MemoryPeak:
+    """The most memory Python allocated within the block, in bytes."""
+
+    def __enter__(self):
+        tracemalloc.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+
+
 class TestContentType(unittest.TestCase):
     def test_types_from_content(self):
         self.assertEqual(content_type(b"%PDF-1.4 x"), "application/pdf")
@@ -43,6 +117,21 @@ class TestContentType(unittest.TestCase):
         self.assertEqual(content_type(docx), DOCX)
         self.assertIsNone(content_type(archive(**{"virus.exe": "MZ"})))
         self.assertIsNone(content_type(b"PK\x03\x04 broken"))
+
+    def test_an_opendocument_compressed_by_its_suite_is_read(self):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as output:
+            output.writestr("mimetype", ODT)
+            output.writestr("content.xml", "<office:document-content/>")
+        self.assertEqual(content_type(buffer.getvalue()), ODT)
+
+    def test_zip_bombs_are_not_decompressed(self):
+        for kind, bomb in zip_bombs().items():
+            with self.subTest(kind=kind):
+                self.assertLess(len(bomb), 4096)
+                with MemoryPeak() as memory:
+                    self.assertIsNone(content_type(bomb))
+                self.assertLess(memory.peak, 16 * MIB)
 
     def test_accepted_types_and_size(self):
         self.assertTrue(accepted(b"%PDF-1.4 x", None))
@@ -141,6 +230,18 @@ class TestWebFormUploads(unittest.TestCase):
         self.assertNotIn("Vérifiez vos réponses", page.text)
         self.assert_refused_and_kept(page, TYPE_REFUSED)
 
+    def test_zip_bombs_are_refused_next_to_the_field(self):
+        url = self.form.absolute_url() + "/@@demande"
+        for kind, bomb in zip_bombs().items():
+            with self.subTest(kind=kind):
+                upload = ("compte rendu réunion.odt", bomb, "application/zip")
+                with MemoryPeak() as memory:
+                    page = self.send(url, "continue", upload)
+                self.assertEqual(page.status_code, 200)
+                self.assertNotIn("Vérifiez vos réponses", page.text)
+                self.assert_refused_and_kept(page, TYPE_REFUSED)
+                self.assertLess(memory.peak, 64 * MIB)
+
     def test_check_answers_send_checks_the_file_again(self):
         # A file posted with Envoyer instead of the kept one is checked again.
         url = self.form.absolute_url() + "/@@demande"
@@ -203,6 +304,19 @@ class TestApiUploads(unittest.TestCase):
                 errors = response.json()["errors"]
                 self.assertEqual(list(errors), ["document"])
                 self.assertTrue(errors["document"].startswith(message), errors)
+        transaction.begin()
+        self.assertEqual(len(get_cases_folder(self.portal)), 0)
+
+    def test_zip_bombs_are_refused_in_french(self):
+        for kind, bomb in zip_bombs().items():
+            with self.subTest(kind=kind):
+                with MemoryPeak() as memory:
+                    response = self.submit(bomb, filename="compte rendu.odt")
+                self.assertEqual(response.status_code, 400, response.text)
+                errors = response.json()["errors"]
+                self.assertEqual(list(errors), ["document"])
+                self.assertTrue(errors["document"].startswith(TYPE_REFUSED), errors)
+                self.assertLess(memory.peak, 64 * MIB)
         transaction.begin()
         self.assertEqual(len(get_cases_folder(self.portal)), 0)
 
