@@ -237,7 +237,7 @@ class EguichetBrowserTestCase(unittest.TestCase):
         with page.expect_navigation():
             page.get_by_role("button", name="Envoyer").click()
         confirmation = page.locator(".eguichet-confirmation")
-        self.assertIn("Votre demande a été envoyée", confirmation.inner_text())
+        self.assertIn("Votre demande a bien été envoyée", confirmation.inner_text())
         reference = confirmation.locator(".case-reference").inner_text()
         self.assertRegex(reference, REFERENCE)
         if shots:
