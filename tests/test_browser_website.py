@@ -140,7 +140,11 @@ class TestCitizenJourneyByKeyboard(unittest.TestCase):
         )
         self.assertIn("dans les 8 jours", self.page.locator("#content").inner_text())
         self.assert_accessible()
+        # The demo instance keeps the machine's clock: the page says what
+        # the hours say at a moment between these two.
+        before = datetime.now(BRUSSELS)
         self.follow("Population et État civil", "citoyen-03-demarche")
+        after = datetime.now(BRUSSELS)
 
         self.assertEqual(
             self.page.locator("h1").inner_text(), "Population et État civil"
@@ -150,8 +154,9 @@ class TestCitizenJourneyByKeyboard(unittest.TestCase):
         service = demo_service("population-etat-civil")
         self.assertEqual(hours.locator("tr").all_inner_texts(), timetable(service))
         status = self.page.locator(".opening-status").inner_text()
-        if open_at(service, datetime.now(BRUSSELS)):
-            self.assertIn("Ouvert actuellement", status)
+        said_open = "Ouvert actuellement" in status
+        self.assertIn(said_open, {open_at(service, before), open_at(service, after)})
+        if said_open:
             self.assertIn("jusqu'à", status)
         else:
             self.assertIn("Fermé actuellement", status)
