@@ -2,29 +2,37 @@
 
 At each step of a case (its creation, then each workflow transition), once the
 step is committed, a background thread POSTs a JSON body to the form's webhook
-address, signed with the form's secret::
+address, signed with the form's secret over the time of the call and the body::
 
-    X-Imio-Signature: sha256=<hex HMAC-SHA256 of the raw body>
+    X-Imio-Timestamp: <Unix time of the call, in seconds>
+    X-Imio-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">
 
-Connection errors and 5xx answers are retried with a growing delay; the last
-failure is logged. The transition never waits for the webhook.
+The address is called only if every address its name resolves to may be
+called (see ``webhook_targets``), at the addresses checked; redirections are
+not followed. Connection errors and 5xx answers are retried with a growing
+delay, each attempt signed anew; the last failure is logged. The transition
+never waits for the webhook.
 """
 
 from datetime import datetime
 from datetime import UTC
+from imio.eguichet.webhook_targets import ALLOWED_NETWORKS
+from imio.eguichet.webhook_targets import checked_addresses
+from imio.eguichet.webhook_targets import RefusedAddress
 from plone import api
 from plone.app.uuid.utils import uuidToObject
 from urllib.parse import urlsplit
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
+import socket
+import ssl
 import threading
 import time
 import transaction
-import urllib.error
-import urllib.request
 
 
 logger = logging.getLogger("imio.eguichet")
@@ -59,9 +67,10 @@ def case_transition(case, event):
     )
 
 
-def signature(secret: str, body: bytes) -> str:
-    """The value of the X-Imio-Signature header for ``body``."""
-    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """The value of the X-Imio-Signature header for ``body`` sent at ``timestamp``."""
+    signed = timestamp.encode("ascii") + b"." + body
+    digest = hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
     return f"sha256={digest}"
 
 
@@ -91,46 +100,105 @@ def _notify(case, event_name, form=None, **states):
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "imio.eguichet webhook",
         "X-Imio-Event": event_name,
-        "X-Imio-Signature": signature(secret, body),
     }
-    transaction.get().addAfterCommitHook(_start, args=(url, body, headers))
+    transaction.get().addAfterCommitHook(_start, args=(url, body, headers, secret))
 
 
-def _start(committed, url, body, headers):
+def _start(committed, url, body, headers, secret):
     if committed:
         threading.Thread(
-            target=deliver, args=(url, body, headers), name="webhook", daemon=True
+            target=deliver,
+            args=(url, body, headers, secret),
+            name="webhook",
+            daemon=True,
         ).start()
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    # The webhook reaches its own address and nothing else.
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect)
-
-
-def deliver(url: str, body: bytes, headers: dict) -> bool:
+def deliver(url: str, body: bytes, headers: dict, secret: str) -> bool:
     """POST until answered without a server error; whether it was delivered."""
     delay = FIRST_DELAY
     for attempt in range(1, ATTEMPTS + 1):
-        # Only http(s) addresses reach here: see _notify.
-        request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310
+        timestamp = str(int(time.time()))
+        signed = {
+            **headers,
+            "X-Imio-Timestamp": timestamp,
+            "X-Imio-Signature": signature(secret, timestamp, body),
+        }
         try:
-            with _opener.open(request, timeout=TIMEOUT):
+            status = post(url, body, signed)
+        except RefusedAddress as refused:
+            logger.error(
+                "Webhook %s not called: %s is not a public address "
+                "(operators may allow it in %s)",
+                url,
+                refused,
+                ALLOWED_NETWORKS,
+            )
+            return False
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            reason = str(error) or type(error).__name__
+        else:
+            if status < 300:
                 return True
-        except urllib.error.HTTPError as error:
-            if error.code < 500:
-                logger.error("Webhook %s refused the call: HTTP %s", url, error.code)
+            if status < 500:
+                # A redirection is refused too: it is never followed.
+                logger.error("Webhook %s refused the call: HTTP %s", url, status)
                 return False
-            reason = f"HTTP {error.code}"
-        except (OSError, ValueError) as error:
-            reason = str(error)
+            reason = f"HTTP {status}"
         if attempt < ATTEMPTS:
             logger.info("Webhook %s failed (%s), retried in %ss", url, reason, delay)
             time.sleep(delay)
             delay *= 2
     logger.error("Webhook %s failed %s times, given up: %s", url, ATTEMPTS, reason)
     return False
+
+
+def post(url: str, body: bytes, headers: dict) -> int:
+    """POST ``body`` to the checked addresses of ``url``: the answer's status."""
+    address = urlsplit(url)
+    https = address.scheme == "https"
+    port = address.port or (443 if https else 80)
+    addresses = checked_addresses(address.hostname, port)
+    pinned = PinnedHTTPSConnection if https else PinnedHTTPConnection
+    connection = pinned(address.hostname, port, addresses=addresses, timeout=TIMEOUT)
+    path = address.path or "/"
+    if address.query:
+        path = f"{path}?{address.query}"
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+class PinnedHTTPConnection(http.client.HTTPConnection):
+    """Connects to the addresses checked, never to a new answer of the DNS."""
+
+    def __init__(self, host, port, *, addresses, **kwargs):
+        super().__init__(host, port, **kwargs)
+        self.addresses = addresses
+
+    def connect(self):
+        self.sock = _connect(self.addresses, self.port, self.timeout)
+
+
+class PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """The same over TLS: the certificate is checked for the host's name."""
+
+    def __init__(self, host, port, *, addresses, **kwargs):
+        super().__init__(host, port, context=ssl.create_default_context(), **kwargs)
+        self.addresses = addresses
+
+    def connect(self):
+        sock = _connect(self.addresses, self.port, self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _connect(addresses: list[str], port: int, timeout: float) -> socket.socket:
+    error = OSError("no address")
+    for address in addresses:
+        try:
+            return socket.create_connection((address, port), timeout)
+        except OSError as failure:
+            error = failure
+    raise error

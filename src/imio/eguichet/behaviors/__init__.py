@@ -6,6 +6,7 @@ from imio.eguichet import _
 from imio.eguichet.behaviors.secret import IEditorsOnly
 from imio.eguichet.behaviors.secret import Secret
 from imio.eguichet.behaviors.secret import SecretFieldWidget
+from imio.eguichet.webhook_targets import refused_at_once
 from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
 from plone.supermodel import model
@@ -28,11 +29,25 @@ SUBMITTERS = SimpleVocabulary([
 ])
 
 
+WEBHOOK_PERMISSION = "cmf.ManagePortal"
+
+
 def http_address(value: str) -> bool:
-    """Only http and https: the webhook must not reach files or other schemes."""
+    """Only http and https, and not the internal network (see webhook_targets)."""
     address = urlsplit(value)
     if address.scheme not in ("http", "https") or not address.hostname:
         raise Invalid(_("Give an address starting with http:// or https://."))
+    try:
+        port = address.port or (443 if address.scheme == "https" else 80)
+    except ValueError:
+        raise Invalid(_("Give an address starting with http:// or https://.")) from None
+    if refused_at_once(address.hostname, port):
+        raise Invalid(
+            _(
+                "This address leads to this server or to an internal network: "
+                "a webhook may not call it. The site's operators can allow it."
+            )
+        )
     return True
 
 
@@ -103,6 +118,10 @@ class IEguichetForm(model.Schema):
         default=[],
     )
 
+    # Where the cases go and how they are signed: the site's managers only.
+    directives.write_permission(
+        webhook_url=WEBHOOK_PERMISSION, webhook_secret=WEBHOOK_PERMISSION
+    )
     webhook_url = schema.URI(
         title=_("Webhook address"),
         description=_(
