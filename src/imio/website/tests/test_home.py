@@ -93,6 +93,10 @@ class TestHomePage(unittest.TestCase):
     layer = IMIO_WEBSITE_INTEGRATION_TESTING
 
     def setUp(self):
+        # News and events are dated from now: a fixed day, far from midnight.
+        clock = at(2026, 6, 17, 10, 0)
+        clock.start()
+        self.addCleanup(clock.stop)
         self.portal = self.layer["portal"]
         self.request = self.layer["request"]
         read_in("fr", self.request)
