@@ -12,8 +12,12 @@ from imio.commune.demo.builder import apply_demo_content
 from imio.commune.groups import agent_groups_problem
 from imio.commune.groups import apply_agent_groups
 from imio.commune.groups import DEFAULT_AGENT_GROUPS
+from imio.commune.groups import form_group_id
+from imio.commune.groups import service_groups_problem
 from imio.commune.mail import apply_mail_queue
 from imio.commune.portlets import remove_root_portlets
+from imio.eguichet.content.case.roles import grant_service
+from imio.eguichet.library import FORM_IDS
 from imio.eguichet.library import install_form
 from plone import api
 from zope.annotation.interfaces import IAnnotations
@@ -38,6 +42,7 @@ DEFAULTS = {
     ],
     "setup_content": False,
     "agent_groups": DEFAULT_AGENT_GROUPS,
+    "service_groups": {},
     "demo_content": False,
     "eguichet_forms": [],
 }
@@ -117,6 +122,9 @@ def complete_answers(answers: dict) -> dict:
     problem = agent_groups_problem(answers["agent_groups"])
     if problem:
         raise AnswersError("agent_groups", problem)
+    problem = service_groups_problem(answers)
+    if problem:
+        raise AnswersError(*problem)
     return answers
 
 
@@ -236,8 +244,44 @@ def apply_eguichet_forms(site, answers: dict, changes: list[str]) -> None:
     section = site.get("e-guichet")
     for form_id in answers.get("eguichet_forms", []):
         if form_id not in section.objectIds():
-            install_form(section, form_id)
+            install_form(section, form_id, form_group_id(form_id, answers))
             changes.append(f"/e-guichet/{form_id}")
+    route_library_forms(site, answers, changes)
+
+
+def route_library_forms(site, answers: dict, changes: list[str]) -> None:
+    """Give a library form without a processing service its group, and its cases.
+
+    A service an editor chose stays; cases already routed stay with theirs.
+    """
+    section = site.get("e-guichet")
+    for form_id in FORM_IDS:
+        form = section.get(form_id) if section is not None else None
+        if form is None or getattr(form.aq_base, "processing_service", None):
+            continue
+        group_id = form_group_id(form_id, {**DEFAULTS, **answers})
+        form.processing_service = group_id
+        changes.append(f"/e-guichet/{form_id}: {group_id}")
+        routed = route_cases(form, group_id)
+        if routed:
+            changes.append(f"/e-guichet/{form_id}: {routed} demandes")
+
+
+def route_cases(form, group_id: str) -> int:
+    """Give the cases of ``form`` without a service to ``group_id``; how many."""
+    catalog = api.portal.get_tool("portal_catalog")
+    routed = 0
+    for brain in catalog.unrestrictedSearchResults(
+        portal_type="Case", case_form=api.content.get_uuid(form)
+    ):
+        case = brain._unrestrictedGetObject()
+        if case.service:
+            continue
+        case.service = group_id
+        grant_service(case)
+        case.reindexObject(idxs=["case_service"])
+        routed += 1
+    return routed
 
 
 def apply_answers(site, answers: dict) -> list[str]:

@@ -2,10 +2,15 @@
 
 An e-guichet form names the group of its processing service; that group's
 members get the case role on each case of the form, and the agents' role
-site-wide, which opens the back office's dashboard to them.
+site-wide, which opens the back office's dashboard to them. A library form
+declares its service (``population-etat-civil``...); a commune whose groups
+are named otherwise maps that service to one of its own in
+``service_groups``.
 """
 
 from imio.commune import _
+from imio.eguichet.library import get_library_form
+from imio.eguichet.library import SERVICES as LIBRARY_SERVICES
 from plone import api
 from zope.i18n import translate
 
@@ -66,3 +71,38 @@ def apply_agent_groups(site, answers: dict, changes: list[str]) -> None:
         if AGENT_ROLE not in group.getRoles():
             api.group.grant_roles(groupname=group_id, roles=[AGENT_ROLE])
             changes.append(f"groupe {group_id}")
+
+
+def form_group_id(form_id: str, answers: dict) -> str:
+    """The agents' group that processes the library form ``form_id``."""
+    service = get_library_form(form_id).service
+    return agents_group_id(answers.get("service_groups", {}).get(service, service))
+
+
+def service_groups_problem(answers: dict) -> tuple[str, str] | None:
+    """The answer and why, in French, when a library form has no group."""
+    services = {service["id"] for service in answers["agent_groups"]}
+    for service, own in answers.get("service_groups", {}).items():
+        if service not in LIBRARY_SERVICES:
+            known = ", ".join(LIBRARY_SERVICES)
+            return (
+                "service_groups",
+                f"« {service} » n'est le service d'aucun formulaire "
+                f"de la bibliothèque ({known}).",
+            )
+        if own not in services:
+            return (
+                "service_groups",
+                f"« {own} » n'est pas un des services de agent_groups.",
+            )
+    for form_id in answers.get("eguichet_forms", []):
+        group = form_group_id(form_id, answers).removeprefix(AGENTS_PREFIX)
+        if group not in services:
+            return (
+                "eguichet_forms",
+                f"le formulaire « {form_id} » est traité par le service "
+                f"« {group} », absent de agent_groups : ajoutez-le à "
+                "agent_groups ou associez-le à un de vos services dans "
+                "service_groups.",
+            )
+    return None

@@ -12,6 +12,7 @@ from imio.eguichet import temporary_uploads
 from imio.eguichet.actions import submitted_case
 from imio.eguichet.browser.form import EguichetForm
 from imio.eguichet.browser.form import EguichetFormView
+from imio.eguichet.display import format_date
 from plone import api
 from plone.namedfile.interfaces import INamed
 from plone.namedfile.interfaces import INamedField
@@ -167,7 +168,7 @@ class CheckAnswersForm(EguichetForm):
         if IChoice.providedBy(field):
             return self.term_title(field, value)
         if IDate.providedBy(field):
-            return value.strftime("%d/%m/%Y")
+            return format_date(value, self.request.get("LANGUAGE"))
         if isinstance(value, (list, tuple, set, frozenset)):
             value_type = getattr(field, "value_type", None)
             if IChoice.providedBy(value_type):

@@ -2,7 +2,10 @@
 
 Each form's fields are a supermodel file ``<form id>.xml`` beside this module;
 ``actions.xml`` holds the actions every library form runs: create a case,
-then mail the answers to the commune as easyform's forms do.
+then tell the commune, with no answer in the mail (see actions.notify).
+
+Each form names the communal service that processes it; the site that
+installs it gives the group of that service's agents.
 """
 
 from dataclasses import dataclass
@@ -16,8 +19,14 @@ from plone import api
 
 HERE = Path(__file__).parent
 SCHEMA = "{http://namespaces.plone.org/supermodel/schema}"
+CREATE_CASE = "imio.eguichet.actions.CreateCase"
+MAILER = "collective.easyform.actions.Mailer"
 # The view that shows the answers for checking before the case is created.
 CHECKED_LAYOUT = "demande"
+# The communal services that process the library's forms.
+POPULATION = "population-etat-civil"
+SECRETARIAT = "secretariat"
+WORKS = "travaux"
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,7 @@ class LibraryForm:
     title: str
     description: str
     audience: str
+    service: str
     submitters: str = ANYONE
     delay_days: int | None = None
     fee: Decimal | None = None
@@ -38,7 +48,7 @@ class LibraryForm:
         return (HERE / f"{self.id}.xml").read_text(encoding="utf-8")
 
     def actions_model(self, recipient: str | None) -> str:
-        """Create the case, then mail the answers to ``recipient`` if any.
+        """Create the case, then tell ``recipient`` of it, if any.
 
         The form is often created by the operators' tools, with no member
         owning it whose address easyform could fall back on: without an
@@ -46,7 +56,7 @@ class LibraryForm:
         each submission.
         """
         model = etree.fromstring((HERE / "actions.xml").read_bytes())
-        mailer = model.find(f"{SCHEMA}schema/{SCHEMA}field[@name='mailer']")
+        mailer = model.find(f"{SCHEMA}schema/{SCHEMA}field[@name='notify_service']")
         if recipient:
             etree.SubElement(mailer, f"{SCHEMA}recipient_email").text = recipient
         else:
@@ -61,6 +71,7 @@ FORMS = (
         description="Demander un certificat de résidence, avec ou sans "
         "l'historique de vos adresses.",
         audience="Habitants inscrits dans la commune",
+        service=POPULATION,
         submitters=CITIZENS,
         delay_days=2,
         fee=Decimal("3.00"),
@@ -71,6 +82,7 @@ FORMS = (
         title="Composition de ménage",
         description="Demander un certificat de composition de ménage.",
         audience="Habitants inscrits dans la commune",
+        service=POPULATION,
         submitters=CITIZENS,
         delay_days=2,
         fee=Decimal("3.00"),
@@ -82,6 +94,7 @@ FORMS = (
         description="Demander un extrait ou une copie d'un acte de l'état civil "
         "établi dans la commune.",
         audience="Personnes concernées par l'acte, leurs proches, notaires",
+        service=POPULATION,
         delay_days=5,
         fee=Decimal("5.00"),
         retention_months=12,
@@ -92,6 +105,7 @@ FORMS = (
         description="Déclarer la perte ou le vol de votre carte d'identité, "
         "passeport, permis de conduire ou titre de séjour.",
         audience="Habitants inscrits dans la commune",
+        service=POPULATION,
         submitters=CITIZENS,
         delay_days=1,
         retention_months=60,
@@ -102,6 +116,7 @@ FORMS = (
         description="Demander la location d'une salle communale pour une fête, "
         "une activité ou une réunion.",
         audience="Habitants, associations, entreprises",
+        service=SECRETARIAT,
         delay_days=10,
         fee=Decimal("150.00"),
         retention_months=24,
@@ -112,6 +127,7 @@ FORMS = (
         description="Nid-de-poule, éclairage en panne, dépôt clandestin : "
         "signalez-le au service des travaux, avec une photo.",
         audience="Tout le monde",
+        service=WORKS,
         delay_days=15,
         retention_months=24,
     ),
@@ -121,6 +137,7 @@ FORMS = (
         description="Demander l'autorisation de placer un conteneur, un "
         "échafaudage ou un monte-meubles sur la voie publique.",
         audience="Habitants, entreprises",
+        service=WORKS,
         delay_days=15,
         fee=Decimal("25.00"),
         retention_months=36,
@@ -131,6 +148,7 @@ FORMS = (
         description="Inscrire votre enfant à un stage organisé pendant les "
         "vacances scolaires.",
         audience="Parents",
+        service=SECRETARIAT,
         delay_days=5,
         retention_months=24,
     ),
@@ -140,6 +158,7 @@ FORMS = (
         description="Demander la carte qui vous permet de stationner dans votre "
         "quartier en zone réglementée.",
         audience="Habitants des zones de stationnement réglementé",
+        service=POPULATION,
         submitters=CITIZENS,
         delay_days=10,
         fee=Decimal("10.00"),
@@ -147,6 +166,7 @@ FORMS = (
     ),
 )
 FORM_IDS = tuple(form.id for form in FORMS)
+SERVICES = tuple(sorted({form.service for form in FORMS}))
 
 
 def available_forms() -> tuple[LibraryForm, ...]:
@@ -162,11 +182,12 @@ def get_library_form(form_id: str) -> LibraryForm:
     raise KeyError(form_id)
 
 
-def install_form(container, form_id: str):
+def install_form(container, form_id: str, processing_service: str | None = None):
     """Add the library form ``form_id`` to ``container`` and return it.
 
-    A form already there under that id is returned as it is: editors may
-    have changed it since. The answers are mailed to the site's address
+    ``processing_service`` is the group whose agents process its cases. A
+    form already there under that id is returned as it is: editors may have
+    changed it since. The commune is told of each case at the site's address
     as it is now; editors may change the recipient on the form's actions.
     """
     ready = get_library_form(form_id)
@@ -183,6 +204,7 @@ def install_form(container, form_id: str):
             api.portal.get_registry_record("plone.email_from_address", default="")
         ),
         submitters=ready.submitters,
+        processing_service=processing_service,
         delay_days=ready.delay_days,
         fee=ready.fee,
         retention_months=ready.retention_months,
@@ -190,6 +212,40 @@ def install_form(container, form_id: str):
     form.setLayout(CHECKED_LAYOUT)
     _publish(form)
     return form
+
+
+def notify_without_answers(form, fallback: str = "") -> bool:
+    """Replace the mailer that sends the answers to the commune; whether done.
+
+    Forms installed before the commune was told of its cases without the
+    answers mailed them with easyform's mailer. That mailer, when it writes
+    to a fixed address (the commune) on a form that creates cases, becomes
+    the notice with the reference and a link; a mailer to an address typed
+    in the form (the applicant's copy) stays as editors set it.
+    """
+    model = etree.fromstring((form.actions_model or "").encode("utf-8"))
+    fields = model.findall(f"{SCHEMA}schema/{SCHEMA}field")
+    if not any(field.get("type") == CREATE_CASE for field in fields):
+        return False
+    replaced = False
+    for field in fields:
+        if field.get("type") != MAILER or field.find(f"{SCHEMA}to_field") is not None:
+            continue
+        recipient = field.findtext(f"{SCHEMA}recipient_email") or fallback
+        notice = _notify_service_field(recipient)
+        if notice is None:
+            field.getparent().remove(field)
+        else:
+            field.getparent().replace(field, notice)
+        replaced = True
+    if replaced:
+        form.actions_model = etree.tostring(model, encoding="unicode")
+    return replaced
+
+
+def _notify_service_field(recipient: str):
+    model = etree.fromstring(FORMS[0].actions_model(recipient))
+    return model.find(f"{SCHEMA}schema/{SCHEMA}field[@name='notify_service']")
 
 
 def _publish(form):

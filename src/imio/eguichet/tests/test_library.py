@@ -5,8 +5,10 @@ from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.library import available_forms
 from imio.eguichet.library import FORM_IDS
 from imio.eguichet.library import install_form
+from imio.eguichet.library import SERVICES
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
+from imio.eguichet.testing import SERVICE
 from imio.eguichet.tests.library_helpers import Citizen
 from imio.eguichet.tests.library_helpers import field_errors
 from imio.eguichet.tests.library_helpers import VALID_ANSWERS
@@ -55,20 +57,24 @@ class TestInstall(unittest.TestCase):
         )
         for ready in available_forms():
             self.assertTrue(ready.title and ready.description and ready.audience)
+            self.assertIn(ready.service, SERVICES)
+        self.assertEqual(SERVICES, ("population-etat-civil", "secretariat", "travaux"))
 
     def test_install_sets_the_eguichet_settings(self):
-        form = install_form(self.folder, "certificat-de-residence")
+        form = install_form(self.folder, "certificat-de-residence", SERVICE)
         self.assertEqual(form.portal_type, "EasyForm")
         self.assertEqual(form.Title(), "Certificat de résidence")
         settings = IEguichetForm(form)
         self.assertEqual(settings.submitters, "citizens")
+        self.assertEqual(settings.processing_service, SERVICE)
         self.assertEqual(settings.delay_days, 2)
         self.assertEqual(settings.fee, Decimal("3.00"))
         self.assertEqual(settings.retention_months, 12)
         self.assertEqual(api.content.get_state(form), "published")
         self.assertEqual(form.getLayout(), "demande")
         self.assertIn("imio.eguichet.actions.CreateCase", form.actions_model)
-        self.assertIn("collective.easyform.actions.Mailer", form.actions_model)
+        self.assertIn("imio.eguichet.actions.NotifyService", form.actions_model)
+        self.assertNotIn("collective.easyform.actions.Mailer", form.actions_model)
         self.assertIn(
             'easyform:validators="isNationalRegisterNumber"', form.fields_model
         )
@@ -87,7 +93,7 @@ class TestInstall(unittest.TestCase):
         api.portal.set_registry_record("plone.email_from_address", "")
         form = install_form(self.folder, "extrait-acte")
         self.assertIn("imio.eguichet.actions.CreateCase", form.actions_model)
-        self.assertNotIn("collective.easyform.actions.Mailer", form.actions_model)
+        self.assertNotIn("imio.eguichet.actions.NotifyService", form.actions_model)
 
     def test_install_leaves_an_existing_form_as_it_is(self):
         form = install_form(self.folder, "extrait-acte")
@@ -228,8 +234,8 @@ class TestFormInstalledByTheOperatorsTools(unittest.TestCase):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and not self.to_the_commune(address):
             time.sleep(0.1)
-        (answers,) = self.to_the_commune(address)
-        self.assertIn("Dupont", answers.get_body().get_content())
+        (notice,) = self.to_the_commune(address)
+        self.assertIn(reference.group(1), notice.get_body().get_content())
 
     def to_the_commune(self, address):
         return [message for message in self.inbox if address in message["To"]]

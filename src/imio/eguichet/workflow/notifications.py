@@ -1,4 +1,7 @@
-"""E-mails to the applicant: on submission and at each step of the case.
+"""E-mails about a case: to the applicant at each step, to the commune when new.
+
+The commune's e-mail carries the reference, the form and a link, never an
+answer: agents read the answers on the case's page, behind their login.
 
 Through the MailHost's queue when the site has one (the commune policy sets it
 up): the message is queued with the case's transaction and sent later, so an
@@ -10,10 +13,12 @@ from email.utils import formataddr
 from imio.eguichet import _
 from imio.eguichet.browser.answer import ANSWER_TRANSITION
 from imio.eguichet.browser.follow import follow_url
+from imio.eguichet.display import format_date
 from imio.eguichet.workflow import NOTIFIED_TRANSITIONS
 from plone import api
 from zope.i18n import translate
 from zope.i18nmessageid import Message
+from zoneinfo import ZoneInfo
 
 import logging
 import transaction
@@ -99,14 +104,64 @@ def case_link(case) -> str:
     return case.absolute_url() if case.applicant_id else follow_url(case)
 
 
+def notify_service(case, recipient: str):
+    """Tell the commune of a new case: its reference, form, date and link."""
+    language = _language()
+    mapping = {
+        "reference": case.formatted_reference(),
+        "form": case.form_title,
+        "date": format_date(_site_time(case.created()), language),
+        "url": case.absolute_url(),
+    }
+    paragraphs = [
+        _('A new request was sent on ${date} with the form "${form}".'),
+        _("Reference: ${reference}"),
+        _("Open it in the back office: ${url}"),
+    ]
+    _post(
+        recipient,
+        "",
+        _("New request ${reference}: ${form}"),
+        paragraphs,
+        mapping,
+        case,
+    )
+
+
+def _site_time(value):
+    zone = api.portal.get_registry_record("plone.portal_timezone", default=None)
+    return value.asdatetime().astimezone(ZoneInfo(zone or "Europe/Brussels"))
+
+
+def _language() -> str:
+    return api.portal.get_registry_record("plone.default_language", default="fr")
+
+
 def _send(case, subject, paragraphs, mapping):
     if not case.applicant_email:
         return
+    paragraphs = [
+        _("Hello ${name},", mapping={"name": case.applicant_name or ""}),
+        _('About your request "${form}".'),
+        *paragraphs,
+        _("Follow your request: ${url}"),
+    ]
+    _post(
+        case.applicant_email,
+        case.applicant_name or "",
+        subject,
+        paragraphs,
+        mapping,
+        case,
+    )
+
+
+def _post(address, name, subject, paragraphs, mapping, case):
     sender = api.portal.get_registry_record("plone.email_from_address", default="")
     if not sender:
         logger.warning("No sender address: no e-mail for case %s", case.getId())
         return
-    language = api.portal.get_registry_record("plone.default_language", default="fr")
+    language = _language()
     translated = {
         key: translate(value, target_language=language)
         if isinstance(value, Message)
@@ -120,19 +175,13 @@ def _send(case, subject, paragraphs, mapping):
             Message(message, mapping={**translated, **own}), target_language=language
         )
 
-    paragraphs = [
-        _("Hello ${name},", mapping={"name": case.applicant_name or ""}),
-        _('About your request "${form}".'),
-        *paragraphs,
-        _("Follow your request: ${url}"),
-    ]
     message = EmailMessage()
     message["Subject"] = text(subject)
     message["From"] = formataddr((
         api.portal.get_registry_record("plone.email_from_name", default="") or "",
         sender,
     ))
-    message["To"] = formataddr((case.applicant_name or "", case.applicant_email))
+    message["To"] = formataddr((name, address))
     message.set_content("\n\n".join(text(paragraph) for paragraph in paragraphs))
     mailhost = api.portal.get_tool("MailHost")
     if mailhost.smtp_queue:

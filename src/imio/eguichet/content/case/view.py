@@ -6,6 +6,7 @@ from imio.eguichet import _
 from imio.eguichet.browser.answer import ANSWER_ERROR
 from imio.eguichet.content.case import public
 from imio.eguichet.content.case.notes import add_note
+from imio.eguichet.display import format_answer
 from imio.eguichet.withdraw import CONFIRM_FIELD
 from imio.eguichet.withdraw import NOT_CONFIRMED
 from imio.eguichet.withdraw import withdraw
@@ -125,10 +126,18 @@ class CaseView(BrowserView):
     def answers(self):
         """Label and value of each submitted field, in the form's order."""
         labels = self.context.labels or {}
+        language = self.request.get("LANGUAGE") or api.portal.get_default_language()
         return [
-            {"label": labels.get(name, name), "value": _text(value)}
+            {"label": labels.get(name, name), "value": format_answer(value, language)}
             for name, value in (self.context.values or {}).items()
         ]
+
+    def service_title(self) -> str:
+        """The title of the group that processes the case."""
+        if not self.context.service:
+            return ""
+        group = api.group.get(groupname=self.context.service)
+        return (group and group.getProperty("title")) or self.context.service
 
     def attachments(self):
         base = f"{self.context.absolute_url()}/@@attachment"
@@ -230,11 +239,3 @@ class CaseView(BrowserView):
 
 def _datetime(value):
     return DateTime(value) if value else None
-
-
-def _text(value):
-    if isinstance(value, dict) and "filename" in value:
-        return value["filename"]
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return "" if value is None else str(value)
