@@ -173,6 +173,11 @@ class TestRouting(unittest.TestCase):
         page = self.as_agent(user_id, "@@demandes-dashboard", reference=reference)
         return REFERENCE.findall(page.text)
 
+    def dashboard_services(self, user_id, reference):
+        page = self.as_agent(user_id, "@@demandes-dashboard", reference=reference)
+        cells = html.fromstring(page.text).xpath("//td[@class='case-service']")
+        return [cell.text_content().strip() for cell in cells]
+
     def test_each_form_reaches_its_services_agents_only(self):
         for ready in available_forms():
             with self.subTest(form=ready.id):
@@ -183,6 +188,7 @@ class TestRouting(unittest.TestCase):
                 self.assertEqual(
                     self.dashboard_references(agent, reference), [reference]
                 )
+                self.assertEqual(self.dashboard_services(agent, reference), [title])
                 for other, _title in AGENTS.values():
                     if other != agent:
                         self.assertEqual(

@@ -131,7 +131,9 @@ class DashboardView(BrowserView):
     def rows(self, batch):
         start_of_today = today()
         rows = [row(brain) for brain in batch]
+        services = {option["value"]: option["title"] for option in self.services()}
         for item in rows:
+            item["service_title"] = services.get(item["service"], item["service"])
             due = item["due_date"]
             late = due is not None and due < start_of_today
             item["overdue"] = late and item["state"] in OPEN_STATES
