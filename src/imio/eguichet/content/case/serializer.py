@@ -1,11 +1,14 @@
 """A case in plone.restapi: its formatted reference beside its fields."""
 
 from imio.eguichet.content.case.content import ICase
+from plone.restapi.interfaces import IFieldSerializer
 from plone.restapi.interfaces import ISerializeToJson
 from plone.restapi.serializer.dxcontent import SerializeToJson
+from plone.restapi.serializer.dxfields import DefaultFieldSerializer
 from zope.component import adapter
 from zope.interface import implementer
 from zope.interface import Interface
+from zope.schema.interfaces import IDict
 
 
 @implementer(ISerializeToJson)
@@ -15,3 +18,23 @@ class CaseSerializer(SerializeToJson):
         result = super().__call__(*args, **kwargs)
         result["reference"] = self.context.formatted_reference()
         return result
+
+
+@implementer(IFieldSerializer)
+@adapter(IDict, ICase, Interface)
+class CaseDictSerializer(DefaultFieldSerializer):
+    """The attachments as what they are and where to download them."""
+
+    def __call__(self):
+        if self.field.getName() != "attachments":
+            return super().__call__()
+        url = self.context.absolute_url()
+        return {
+            name: {
+                "filename": attached.filename,
+                "content-type": attached.contentType,
+                "size": attached.getSize(),
+                "download": f"{url}/@@attachment/{name}",
+            }
+            for name, attached in (self.get_value() or {}).items()
+        }

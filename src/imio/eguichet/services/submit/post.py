@@ -4,23 +4,26 @@ from collective.easyform.api import get_expression
 from collective.easyform.interfaces import IFieldExtender
 from collective.easyform.interfaces import IFieldValidator
 from imio.eguichet import _
+from imio.eguichet.behaviors import CITIZENS
 from imio.eguichet.behaviors import IEguichetForm
+from imio.eguichet.behaviors import is_open
 from imio.eguichet.cases import create_case
+from imio.eguichet.cases import site_now
 from imio.eguichet.cases import SubmissionRefused
 from imio.eguichet.honeypot import filled_in
 from imio.eguichet.schema import form_schema
+from imio.eguichet.services.submit.fields import FieldValueError
+from imio.eguichet.services.submit.fields import read_value
 from imio.eguichet.uploads import refusal
-from plone.namedfile.file import NamedBlobFile
+from plone import api
 from plone.namedfile.interfaces import INamedField
+from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
 from plone.restapi.services import Service
-from zope.i18n import translate
 from zope.component import queryUtility
+from zope.i18n import translate
+from zope.interface import alsoProvides
 from zope.schema import getFieldsInOrder
-from zope.schema.interfaces import ValidationError
-
-import base64
-import binascii
 
 
 class SubmitPost(Service):
@@ -32,12 +35,19 @@ class SubmitPost(Service):
         return
 
     def reply(self):
+        # Who may send comes first: a refused sender learns nothing of the fields.
+        closed = self.closed()
+        if closed:
+            return self.refuse(*closed)
         try:
             payload = json_body(self.request)
         except Exception:
             payload = None
         if not isinstance(payload, dict):
             return self.refuse(400, _("The submission must be a JSON object."))
+        # As plone.restapi's own services that write: without it plone.protect
+        # undid a logged-in citizen's case after answering 201.
+        alsoProvides(self.request, IDisableCSRFProtection)
         if filled_in(payload):
             # Refused like any malformed submission, without telling a robot why.
             return self.refuse(400, _("This submission cannot be accepted."))
@@ -58,6 +68,15 @@ class SubmitPost(Service):
             answer["access_code"] = access_code
         return answer
 
+    def closed(self):
+        """(status, message) when the form does not take this sender's answers."""
+        citizens_only = IEguichetForm(self.context).submitters == CITIZENS
+        if citizens_only and api.user.is_anonymous():
+            return 401, _("Please log in to submit this form.")
+        if not is_open(self.context, site_now()):
+            return 403, _("This form is not open for submissions.")
+        return None
+
     def refuse(self, status: int, message) -> dict:
         self.request.response.setStatus(status)
         return {"type": "BadRequest", "message": self.translate(message)}
@@ -69,16 +88,17 @@ class SubmitPost(Service):
         """Field values, and the errors of the fields that have one."""
         data, errors = {}, {}
         for name, field in getFieldsInOrder(schema):
+            if field.readonly:
+                continue
             raw = payload.get(name)
-            if raw in (None, ""):
+            if raw in (None, "", [], {}):
                 if field.required:
                     errors[name] = self.translate(_("This field is required."))
                 continue
             try:
-                value = self.convert(field, raw)
-                field.validate(value)
-            except (ValidationError, ValueError, TypeError) as error:
-                errors[name] = self.describe(error)
+                value = read_value(field, raw, self.context, self.request)
+            except FieldValueError as error:
+                errors[name] = self.translate(error.args[0])
                 continue
             message = self.editor_check(field, value)
             if message:
@@ -106,30 +126,3 @@ class SubmitPost(Service):
             except Exception:
                 return _("This value is not valid.")
         return None
-
-    def convert(self, field, raw):
-        if INamedField.providedBy(field):
-            return uploaded_file(raw)
-        if isinstance(raw, str) and hasattr(field, "fromUnicode"):
-            return field.fromUnicode(raw)
-        return raw
-
-    def describe(self, error) -> str:
-        if isinstance(error, ValidationError) and error.doc():
-            return self.translate(error.doc())
-        return self.translate(_("This value is not valid."))
-
-
-def uploaded_file(raw) -> NamedBlobFile:
-    """A file sent as {"data": base64, "filename": ..., "content-type": ...}."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("data"), str):
-        raise ValueError("file")
-    try:
-        content = base64.b64decode(raw["data"], validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("file") from exc
-    return NamedBlobFile(
-        data=content,
-        filename=str(raw.get("filename") or "fichier"),
-        contentType=str(raw.get("content-type") or "application/octet-stream"),
-    )
