@@ -90,3 +90,50 @@ class TestCaseRest(unittest.TestCase):
         )
         self.assertEqual(refused.status_code, 200, refused.text)
         self.assertEqual(self.call("marie").json()["review_state"], "refused")
+
+    def test_agents_read_the_history_of_a_closed_case(self):
+        steps = ("receive", "start", "ask_info", "resume", "accept", "close")
+        for transition in steps:
+            answer = self.call(
+                "agent", "post", f"@workflow/{transition}", json={"comment": "Vu"}
+            )
+            self.assertEqual(answer.status_code, 200, answer.text)
+        history = self.call("agent", path="@workflow").json()["history"]
+        self.assertEqual(
+            [entry["action"] for entry in history], [None, *steps], history
+        )
+        self.assertEqual(history[-1]["review_state"], "closed")
+        self.assertEqual(history[-1]["actor"], "agent")
+        self.assertEqual(history[-1]["title"], "Closed")
+
+    def test_the_applicant_reads_the_history_without_the_agents_names(self):
+        api.portal.set_registry_record("plone.default_language", "fr")
+        transaction.commit()
+        for transition in ("receive", "start"):
+            self.call("agent", "post", f"@workflow/{transition}")
+        answer = self.call("marie", path="@workflow")
+        self.assertEqual(answer.status_code, 200, answer.text)
+        history = answer.json()["history"]
+        self.assertEqual(
+            [entry["action"] for entry in history], [None, "receive", "start"]
+        )
+        self.assertEqual(history[-1]["title"], "En cours de traitement")
+        self.assertTrue(all("actor" not in entry for entry in history), history)
+        self.assertNotIn("agent", answer.text)
+        expanded = self.call("marie", path="?expand=workflow").json()
+        self.assertNotIn("actor", expanded["@components"]["workflow"]["history"][-1])
+        # plone.restapi's @history names the actors: closed to the applicant.
+        self.assertIn(self.call("marie", path="@history").status_code, (401, 403))
+
+    def test_no_one_rewrites_the_files_messages_or_notes(self):
+        forged = {
+            "messages": [{"text": "Je retire ma demande", "from_applicant": True}],
+            "internal_notes": [{"text": "Note falsifiée"}],
+            "attachments": {"document": {"data": "UERG", "encoding": "base64"}},
+        }
+        for username in ("agent", "marie"):
+            self.call(username, "patch", json=forged)
+        transaction.begin()
+        self.assertEqual(self.case.messages, [])
+        self.assertEqual(self.case.internal_notes, [{"text": "Note interne"}])
+        self.assertEqual(self.case.attachments, {})

@@ -28,6 +28,33 @@ ALLOWED, REFUSED = "allowed", "refused"
 # Allowed, but the case is not listed: exports show only the cases one may see.
 NOT_LISTED = "not listed"
 
+# Fields of a case in plone.restapi. The applicant never reads who processes
+# the case; its files, messages and notes are written by their actions only.
+APPLICANT_FIELDS = frozenset({
+    "form_title",
+    "values",
+    "labels",
+    "attachments",
+    "applicant_name",
+    "applicant_email",
+    "due_date",
+    "messages",
+})
+AGENTS_SIDE = frozenset({"service", "assignee", "internal_notes"})
+AGENT_FIELDS = APPLICANT_FIELDS | AGENTS_SIDE
+PROCESSING_FIELDS = frozenset({"service", "assignee", "due_date"})
+HIDDEN = "hidden"
+PATCH = {
+    "service": OTHER_SERVICE,
+    "assignee": "agent",
+    "due_date": "2027-01-15",
+    "values": {"fullname": "Nom falsifié"},
+    "applicant_email": "faux@example.org",
+    "messages": [{"text": "Je retire ma demande", "from_applicant": True}],
+    "internal_notes": [{"text": "Note falsifiée"}],
+    "attachments": {"document": {"data": "UERG", "encoding": "base64"}},
+}
+
 USERS = (
     "anonymous",
     "citizen_a",
@@ -91,6 +118,36 @@ MATRIX = {
         "other_agent": ALLOWED,
         "editor": REFUSED,
         "site_admin": ALLOWED,
+    },
+    # REST: the fields of the case that each one reads with a GET...
+    "rest_get": {
+        "anonymous": REFUSED,
+        "citizen_a": APPLICANT_FIELDS,
+        "citizen_b": REFUSED,
+        "agent": AGENT_FIELDS,
+        "other_agent": REFUSED,
+        "editor": REFUSED,
+        "site_admin": AGENT_FIELDS,
+    },
+    # ... whether @workflow names the agent who moved it...
+    "rest_workflow_actor": {
+        "anonymous": REFUSED,
+        "citizen_a": HIDDEN,
+        "citizen_b": REFUSED,
+        "agent": ALLOWED,
+        "other_agent": REFUSED,
+        "editor": REFUSED,
+        "site_admin": ALLOWED,
+    },
+    # ... and the fields each one changes with a PATCH of them all.
+    "rest_patch": {
+        "anonymous": REFUSED,
+        "citizen_a": REFUSED,
+        "citizen_b": REFUSED,
+        "agent": PROCESSING_FIELDS,
+        "other_agent": REFUSED,
+        "editor": REFUSED,
+        "site_admin": PROCESSING_FIELDS,
     },
 }
 
@@ -235,6 +292,60 @@ class TestPermissionMatrix(unittest.TestCase):
             return self.assert_refused(response)
         self.assertEqual(response.status_code, 200)
         self.assertIn("Statistiques", response.text)
+
+    def rest(self, username, method, url, **kwargs):
+        return self.session(username).request(
+            method,
+            url,
+            headers={"Accept": "application/json"},
+            allow_redirects=False,
+            timeout=30,
+            **kwargs,
+        )
+
+    def check_rest_get(self, username, expected):
+        response = self.rest(username, "GET", f"{self.case.absolute_url()}/++api++/")
+        if expected == REFUSED:
+            return self.assert_refused(response)
+        self.assertEqual(response.status_code, 200, response.text)
+        answer = response.json()
+        self.assertEqual(AGENT_FIELDS & set(answer), expected)
+        if expected == APPLICANT_FIELDS:
+            self.assertNotIn(SERVICE, response.text)
+
+    def check_rest_workflow_actor(self, username, expected):
+        case = self.submit("Léa Historique")
+        with api.env.adopt_user(username="agent"):
+            api.content.transition(case, "receive")
+        transaction.commit()
+        url = f"{case.absolute_url()}/++api++/@workflow"
+        response = self.rest(username, "GET", url)
+        if expected == REFUSED:
+            return self.assert_refused(response)
+        self.assertEqual(response.status_code, 200, response.text)
+        last = response.json()["history"][-1]
+        self.assertEqual(last["action"], "receive")
+        if expected == HIDDEN:
+            self.assertNotIn("actor", last)
+            self.assertNotIn('"agent"', response.text)
+        else:
+            self.assertEqual(last["actor"], "agent")
+
+    def check_rest_patch(self, username, expected):
+        case = self.submit("Léa Modification")
+        transaction.commit()
+        before = {name: getattr(case, name) for name in PATCH}
+        response = self.rest(
+            username, "PATCH", f"{case.absolute_url()}/++api++/", json=PATCH
+        )
+        transaction.begin()
+        changed = {name for name in PATCH if getattr(case, name) != before[name]}
+        if expected == REFUSED:
+            self.assert_refused(response)
+            self.assertEqual(changed, set())
+            return
+        self.assertEqual(response.status_code, 204, response.text)
+        self.assertEqual(changed, expected)
 
     def test_matrix(self):
         for action, cells in MATRIX.items():

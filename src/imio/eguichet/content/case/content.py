@@ -15,6 +15,8 @@ from zope.interface import implementer
 
 
 AGENT_ROLE = "CaseAgent"
+# Who processes a case and what they note: the agents', never the applicant's.
+AGENTS_SIDE = "imio.eguichet.ViewInternalNotes"
 
 
 class ICase(model.Schema):
@@ -41,11 +43,14 @@ class ICase(model.Schema):
         readonly=True,
         required=False,
     )
+    # Written by their own actions only (sending, answering, noting), never
+    # through an edit form or a PATCH of plone.restapi: read-only fields.
     directives.omitted("attachments")
     attachments = schema.Dict(
         title=_("Attachments"),
         key_type=schema.TextLine(),
         value_type=NamedBlobFile(),
+        readonly=True,
         required=False,
     )
     applicant_id = schema.TextLine(
@@ -57,6 +62,10 @@ class ICase(model.Schema):
     applicant_name = schema.TextLine(
         title=_("Applicant's name"), readonly=True, required=False
     )
+    # The applicant never learns who processes the case: agents' side only.
+    directives.read_permission(
+        service=AGENTS_SIDE, assignee=AGENTS_SIDE, internal_notes=AGENTS_SIDE
+    )
     service = schema.TextLine(title=_("Processing service"), required=False)
     assignee = schema.TextLine(title=_("Assigned agent"), required=False)
     due_date = schema.Date(title=_("Due date"), required=False)
@@ -65,15 +74,15 @@ class ICase(model.Schema):
         title=_("Messages"),
         description=_("Exchanged with the applicant, who reads them."),
         value_type=schema.Dict(key_type=schema.TextLine()),
+        readonly=True,
         required=False,
     )
     directives.omitted("internal_notes")
-    directives.read_permission(internal_notes="imio.eguichet.ViewInternalNotes")
-    directives.write_permission(internal_notes="imio.eguichet.ProcessCase")
     internal_notes = schema.List(
         title=_("Internal notes"),
         description=_("Seen by the agents only, never by the applicant."),
         value_type=schema.Dict(key_type=schema.TextLine()),
+        readonly=True,
         required=False,
     )
 
