@@ -11,9 +11,13 @@ signature by the site's keyring over both and over the form, the field and
 the user it was given to. A token that was changed, has expired, or comes
 from another form, field or user finds no file: the citizen chooses it again.
 
-A file is removed when its form is sent, when its expired token comes back,
-and by the sweep that each instance runs at most every ``SWEEP_INTERVAL``
-seconds when it keeps a new file. ZODB packing then frees the blobs' space.
+A file is let go when its form is sent or its expired token comes back: the
+entry forgets it, a write to that entry alone, which no other citizen's
+request writes. Entries are removed from the BTree, with the files nobody
+sent, by the sweep that each instance runs at most every ``SWEEP_INTERVAL``
+seconds when it keeps a new file: removing a bucket's first key is a change
+that BTrees cannot merge with another citizen's, so it is done seldom and in
+batches. ZODB packing then frees the blobs' space.
 """
 
 from BTrees.OOBTree import OOBTree
@@ -107,25 +111,27 @@ def take(form, field_name: str, token) -> tuple[str, object] | None:
         return None
     tree = _storage(api.portal.get())
     kept = tree.get(key) if tree is not None else None
-    if kept is None or kept.binding != binding:
+    if kept is None or kept.binding != binding or kept.file is None:
         return None
     if min(expires, kept.expires) < now():
-        del tree[key]
+        discard(key)
         return None
     return key, kept.file
 
 
 def discard(key: str) -> None:
-    """Forget a kept file: its form was sent."""
+    """Let a kept file go: its form was sent, or its time is over."""
     tree = _storage(api.portal.get())
-    if tree is not None and key in tree:
-        del tree[key]
+    kept = tree.get(key) if tree is not None else None
+    if kept is not None and kept.file is not None:
+        kept.file = None
+        kept.expires = 0
 
 
-def count() -> int:
-    """How many files the site keeps, expired or not."""
+def waiting_files() -> int:
+    """How many files the site keeps for forms not sent yet."""
     tree = _storage(api.portal.get())
-    return 0 if tree is None else len(tree)
+    return 0 if tree is None else sum(kept.file is not None for kept in tree.values())
 
 
 def sweep_now_and_then(site, tree, moment: float) -> int:
@@ -143,7 +149,7 @@ def sweep_now_and_then(site, tree, moment: float) -> int:
 
 
 def sweep(tree, moment: float) -> int:
-    """Remove the files expired at ``moment``, SWEEP_BATCH at most; how many."""
+    """Remove the entries sent or expired at ``moment``, SWEEP_BATCH at most."""
     expired = []
     for key, kept in tree.items():
         if kept.expires < moment:

@@ -1,25 +1,34 @@
 """Files attached to a form in two steps wait on the server, never in the page."""
 
+from AccessControl.SecurityManagement import noSecurityManager
 from datetime import timedelta
 from imio.belgium.testing import at
 from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.library import install_form
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import phone_photo
+from imio.eguichet import temporary_uploads
 from imio.eguichet.temporary_uploads import STORAGE_KEY
 from imio.eguichet.tests.library_helpers import Citizen
 from imio.eguichet.tests.library_helpers import field_errors
 from imio.eguichet.tests.library_helpers import VALID_ANSWERS
 from lxml import html
 from plone import api
+from plone.app.testing import PLONE_SITE_ID
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_NAME
 from plone.app.testing import TEST_USER_PASSWORD
+from plone.namedfile.file import NamedBlobImage
+from plone.testing.zope import addRequestContainer
 from zope.annotation.interfaces import IAnnotations
+from zope.component.hooks import setSite
+from zope.globalrequest import clearRequest
+from zope.globalrequest import setRequest
 
 import hashlib
 import re
+import threading
 import transaction
 import unittest
 
@@ -71,6 +80,15 @@ class LibraryFormTestCase(unittest.TestCase):
     def count_cases(self) -> int:
         transaction.begin()
         return len(get_cases_folder(self.portal))
+
+    def entries(self) -> list:
+        """What the site's temporary uploads hold, sent or not."""
+        transaction.begin()
+        return list(IAnnotations(self.portal).get(STORAGE_KEY, {}).values())
+
+    def kept_files(self) -> int:
+        """How many files wait for their form to be sent."""
+        return sum(entry.file is not None for entry in self.entries())
 
 
 class TestPhonePhoto(LibraryFormTestCase):
@@ -128,10 +146,6 @@ class KeptFilesTestCase(LibraryFormTestCase):
     def token(self, summary) -> str:
         tree = html.fromstring(summary.text)
         return tree.xpath(f"//input[@name='{PHOTO_FIELD}']")[0].get("value")
-
-    def kept_files(self) -> int:
-        transaction.begin()
-        return len(IAnnotations(self.portal).get(STORAGE_KEY, ()))
 
     def assert_asked_again(self, page):
         """The form again, its answers kept, the photo asked for in French."""
@@ -213,7 +227,7 @@ class TestExpiry(KeptFilesTestCase):
         self.clock.shift(timedelta(hours=2, seconds=1))
         page = self.citizen.press(summary, "send")
         self.assert_asked_again(page)
-        # The file is removed as its token comes back.
+        # The file is let go as its token comes back.
         self.assertEqual(self.kept_files(), 0)
         self.choose_again_and_send(page)
 
@@ -234,9 +248,85 @@ class TestExpiry(KeptFilesTestCase):
         # The next file kept two hours after the first sweeps it away.
         self.clock.shift(timedelta(hours=1, minutes=1))
         self.summary(self.other_citizen(), name="avaloir.jpg")
+        self.assertEqual(len(self.entries()), 2)
         self.assertEqual(self.kept_files(), 2)
         self.assert_asked_again(self.citizen.press(abandoned, "send"))
         # The file of the citizen still checking the answers is there.
         sent = self.other_citizen().press(waiting, "send")
         self.assertEqual(self.case(sent).attachments["photo"].filename, "trottoir.jpg")
+        self.assertEqual(self.kept_files(), 1)
+        # The entry of the file sent goes at the next sweep, ten minutes on.
+        self.assertEqual(len(self.entries()), 2)
+        self.clock.shift(timedelta(minutes=10))
+        self.summary(self.other_citizen(), name="lampadaire.jpg")
+        self.assertEqual(len(self.entries()), 2)
+        self.assertEqual(self.kept_files(), 2)
+
+
+class TestSimultaneousUploads(LibraryFormTestCase):
+    """Citizens attaching or sending files at the same moment never conflict."""
+
+    CITIZENS = 8
+
+    def in_own_transaction(self, work, barrier, results, errors):
+        """``work(form)`` in a connection and transaction of its own, as a
+        request of another instance would run it, committed once every
+        other one has written too."""
+        connection = self.layer["zodbDB"].open()
+        try:
+            app = addRequestContainer(connection.root()["Application"])
+            setRequest(app.REQUEST)
+            portal = app[PLONE_SITE_ID]
+            setSite(portal)
+            noSecurityManager()
+            result = work(portal["e-guichet"]["signalement-voirie"])
+            barrier.wait(timeout=60)
+            transaction.commit()
+            results.append(result)
+        except Exception as error:
+            errors.append(error)
+            transaction.abort()
+        finally:
+            setSite(None)
+            clearRequest()
+            connection.close()
+
+    def all_at_once(self, works) -> list:
+        barrier = threading.Barrier(len(works))
+        results, errors = [], []
+        threads = [
+            threading.Thread(
+                target=self.in_own_transaction, args=(work, barrier, results, errors)
+            )
+            for work in works
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual([repr(e) + str(e) for e in errors], [])
+        return results
+
+    def test_simultaneous_uploads_and_sendings_all_commit(self):
+        photo = phone_photo(size=(800, 600))
+        # A site in use: a citizen's file already waits.
+        self.citizen.fill(
+            self.url, ANSWERS, {"photo": (PHOTO_NAME, photo, "image/jpeg")}
+        )
+
+        def upload(number):
+            def work(form):
+                image = NamedBlobImage(data=photo, filename=f"photo-{number}.jpg")
+                return temporary_uploads.keep(form, "photo", image)[0]
+
+            return work
+
+        keys = self.all_at_once([upload(n) for n in range(self.CITIZENS)])
+        self.assertEqual(len(set(keys)), self.CITIZENS)
+        self.assertEqual(self.kept_files(), self.CITIZENS + 1)
+
+        def send(key):
+            return lambda form: temporary_uploads.discard(key)
+
+        self.all_at_once([send(key) for key in keys])
         self.assertEqual(self.kept_files(), 1)
