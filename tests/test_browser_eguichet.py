@@ -6,8 +6,11 @@ processing service take cases through the workflow on the case page, and
 every step the applicant is told about arrives by e-mail.
 """
 
+from imio.eguichet.testing import phone_photo
+from pathlib import Path
 from tests.browser import accessibility_violations
 from tests.browser import RecordedPage
+from tests.browser import PHONE
 from tests.browser import screenshot
 from tests.eguichet_layer import AGENT
 from tests.eguichet_layer import CITIZEN
@@ -15,6 +18,7 @@ from tests.eguichet_layer import EGUICHET_BROWSER
 from tests.eguichet_layer import WORKS_AGENT
 from tests.mail import text_of
 
+import hashlib
 import re
 import struct
 import unittest
@@ -643,3 +647,51 @@ class TestAgentProcessesRequests(EguichetBrowserTestCase):
         page.wait_for_load_state()
         screenshot(page, "agent-07-statistiques")
         self.assertAccessible()
+
+
+class TestPhotoFromAPhone(EguichetBrowserTestCase):
+    """A citizen sends the photo a phone took; the agent gets the same bytes."""
+
+    PHOTO_NAME = "Nid-de-poule rue de Fer à Namur.jpg"
+
+    def setUp(self):
+        super().setUp()
+        self.phone = RecordedPage(self.layer["browser"], viewport=PHONE)
+
+    def tearDown(self):
+        self.phone.close()
+        super().tearDown()
+
+    def test_the_agent_downloads_the_photo_sent_from_a_phone(self):
+        photo = phone_photo()
+        answers = {
+            **ANSWERS["signalement-voirie"],
+            "photo": attachment(self.PHOTO_NAME, "image/jpeg", photo),
+        }
+        citizen = self.phone.page
+        citizen.goto(f"{self.site_url}/e-guichet/signalement-voirie")
+        self.fill_form(answers, citizen)
+        citizen.click("#form-buttons-continue")
+        citizen.wait_for_load_state()
+        summary = citizen.locator(".eguichet-answers").inner_text()
+        self.assertIn(self.PHOTO_NAME, summary)
+        # The photo waits on the server: the summary weighs what a page does.
+        self.assertLess(len(citizen.content().encode()), 100_000)
+        with citizen.expect_navigation():
+            citizen.get_by_role("button", name="Envoyer").click()
+        reference = citizen.locator(".eguichet-confirmation .case-reference")
+        reference = reference.inner_text()
+        self.assertRegex(reference, REFERENCE)
+        self.assertEqual(self.phone.errors, [])
+
+        self.log_in(WORKS_AGENT)
+        page = self.page
+        page.goto(self.case_url(reference))
+        link = page.locator(".case-attachments a", has_text=self.PHOTO_NAME)
+        with page.expect_download() as download:
+            link.click()
+        self.assertEqual(download.value.suggested_filename, self.PHOTO_NAME)
+        received = Path(download.value.path()).read_bytes()
+        self.assertEqual(
+            hashlib.sha256(received).hexdigest(), hashlib.sha256(photo).hexdigest()
+        )
