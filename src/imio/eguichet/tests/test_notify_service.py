@@ -26,6 +26,13 @@ ANSWERS = {
     "child_national_number": CHILD_NRN,
     "health": HEALTH,
 }
+FRENCH_MONTHS = (
+    "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
+    "|novembre|décembre"
+)
+GERMAN_MONTHS = (
+    "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember"
+)
 # What the commune's e-mail must never hold, however it is written.
 PERSONAL = (
     "18041212349",
@@ -87,3 +94,22 @@ class TestNotifyService(unittest.TestCase):
         self.assertIn("Inscription à un stage pour enfants", text)
         self.assertIn(case.absolute_url(), text)
         self.assertIn("Nouvelle demande", mail["Subject"])
+        self.assertRegex(text, rf"envoyée le \d{{1,2}} ({FRENCH_MONTHS}) \d{{4}}")
+
+    def test_in_german_on_a_german_site(self):
+        api.portal.set_registry_record("plone.default_language", "de")
+        transaction.commit()
+        summary = self.citizen.fill(self.form.absolute_url(), ANSWERS)
+        sent = self.citizen.press(summary, "send")
+        reference = REFERENCE.search(sent.text).group(1)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not self.to_the_commune():
+            time.sleep(0.1)
+        (mail,) = self.to_the_commune()
+        self.assertEqual(
+            mail["Subject"],
+            f"Neue Anfrage {reference}: Inscription à un stage pour enfants",
+        )
+        text = mail.get_body().get_content()
+        self.assertRegex(text, rf"Am \d{{1,2}}\. ({GERMAN_MONTHS}) \d{{4}}, ")
+        self.assertNotIn("Ventolin", text)
