@@ -8,7 +8,6 @@ objects whatever their field's type, and a French message per kind of field.
 from datetime import date
 from datetime import datetime
 from decimal import InvalidOperation
-from collective.easyform.interfaces import IEasyForm
 from imio.eguichet import _
 from imio.eguichet.cases import site_now
 from imio.eguichet.interfaces import IImioEguichetLayer
@@ -25,7 +24,6 @@ from zope.interface import implementer
 from zope.schema import interfaces as fields
 from zope.schema.interfaces import IURI
 from zope.schema.interfaces import IDate
-from zope.schema.interfaces import IDatetime
 from zope.schema.interfaces import ValidationError
 
 import base64
@@ -88,13 +86,12 @@ class DateFieldDeserializer(DefaultFieldDeserializer):
         return value
 
 
-@implementer(IFieldDeserializer)
-@adapter(IDatetime, IEasyForm, IImioEguichetLayer)
 class AnswerDatetimeDeserializer(DefaultFieldDeserializer):
     """An answer's date and time in ISO 8601; without an offset, the site's time.
 
     plone.restapi's own matches the value a content item holds already: a
-    form holds no answer.
+    form holds no answer. Not registered: a form's own dates (opening,
+    closing) keep plone.restapi's.
     """
 
     def __call__(self, value):
@@ -128,6 +125,8 @@ def read_value(field, raw, context, request):
             raise ValueError("bool")
         if fields.IFloat.providedBy(field) and is_number(raw):
             raw = float(raw)
+        if fields.IDatetime.providedBy(field):
+            return AnswerDatetimeDeserializer(field, context, request)(raw)
         deserializer = getMultiAdapter((field, context, request), IFieldDeserializer)
         return deserializer(raw)
     except ValidationError as error:

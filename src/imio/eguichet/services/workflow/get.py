@@ -7,6 +7,7 @@ history is read here from the case itself, for whoever may view the case;
 who made each step (``actor``) is kept for those who see the agents' side.
 """
 
+from AccessControl import getSecurityManager
 from copy import deepcopy
 from imio.eguichet.content.case.content import AGENTS_SIDE
 from imio.eguichet.content.case.content import ICase
@@ -18,7 +19,7 @@ from plone.restapi.serializer.converters import json_compatible
 from plone.restapi.services import Service
 from plone.restapi.services.workflow.info import WorkflowInfo
 from zope.component import adapter
-from zope.component import queryUtility
+from zope.component import getUtility
 from zope.interface import implementer
 from zope.security.interfaces import IPermission
 
@@ -48,8 +49,8 @@ class CaseWorkflowInfo(WorkflowInfo):
 
 
 def sees_agents_side(case) -> bool:
-    title = queryUtility(IPermission, name=AGENTS_SIDE).title
-    return bool(api.user.get_permissions(obj=case).get(title)) if title else False
+    permission = getUtility(IPermission, name=AGENTS_SIDE)
+    return bool(getSecurityManager().checkPermission(permission.title, case))
 
 
 class CaseWorkflowGet(Service):
