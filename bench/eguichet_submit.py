@@ -12,12 +12,19 @@ case form answers with a redirection to its confirmation page, which the
 client follows (two requests), save-data with its thank-you page (one).
 Mail goes to an SMTP server on loopback.
 
-Printed per action: submissions per second and the ratio to save-data, the
-conflict errors (each one makes Zope replay the request, and its error log
-notes it in the event log) and answers 5xx, and the lost submissions: posts
-answered with the thank-you page whose case or save-data row is not in the
-database once the instance has stopped. The conflicts are listed by the index,
-lexicon or container whose BTree node two submissions both changed.
+Then a form in two steps (the library forms' "check your answers" view)
+with an optional photo field: a submission is Continuer, the summary,
+Envoyer and the confirmation page (three requests), once without a file and
+once with a 4.4 MB phone photo (4032x3024 JPEG), which waits on the server
+between the steps. Printed: the time a photo adds, as the ratio of both
+throughputs, and whether every photo reached its case.
+
+Printed per action: submissions per second and the ratio to the baseline,
+the conflict errors (each one makes Zope replay the request, and its error
+log notes it in the event log) and answers 5xx, and the lost submissions:
+posts answered with the thank-you page whose case or save-data row is not in
+the database once the instance has stopped. The conflicts are listed by the
+index, lexicon or container whose BTree node two submissions both changed.
 
     .venv/bin/python bench/eguichet_submit.py [--submissions 200] [--rounds 2]
 """
@@ -30,6 +37,7 @@ from imio.commune.cluster.processes import ManagedProcess
 from imio.commune.cluster.processes import PROJECT
 from imio.eguichet.testing import EMAIL
 from imio.eguichet.testing import FULLNAME
+from imio.eguichet.testing import phone_photo
 from imio.eguichet.testing import REASON
 from imio.eguichet.testing import supermodel
 from pathlib import Path
@@ -37,6 +45,7 @@ from pathlib import Path
 import argparse
 import collections
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -67,6 +76,21 @@ FORMS = {
         re.compile(r"Citoyen \d+"),
     ),
 }
+# The form in two steps, with an optional photo, and the view that checks.
+TWO_STEPS = "bench-two-steps"
+TWO_STEPS_MODEL = supermodel(
+    FULLNAME,
+    EMAIL,
+    REASON,
+    ("photo", "plone.namedfile.field.NamedBlobImage", "Photo", False),
+)
+REFERENCE = FORMS["bench-case"][3]
+# run id: (form id, title, with a photo); the first is the baseline.
+TWO_STEP_RUNS = {
+    "two-steps": (TWO_STEPS, "En deux étapes, sans fichier"),
+    "two-steps-photo": (TWO_STEPS, "En deux étapes, photo de 4,4 Mo"),
+}
+PHOTO_NAME = "Nid-de-poule rue de Fer à Namur.jpg"
 # Zope's error log notes each conflict that makes it replay a request.
 CONFLICT = re.compile(
     r"ConflictError at \S+?/([\w-]+): .*?\(oid (0x[0-9a-f]+), class ([\w.]+)"
@@ -105,6 +129,18 @@ def prepare(smtp_port: int, existing: int) -> None:
         form.processing_service = SERVICE
         form.delay_days = 10
         api.content.transition(form, "publish")
+    form = api.content.create(
+        container=site,
+        type="EasyForm",
+        id=TWO_STEPS,
+        title="Signalement",
+        fields_model=TWO_STEPS_MODEL,
+        actions_model=supermodel(FORMS["bench-case"][:3]),
+    )
+    form.processing_service = SERVICE
+    form.delay_days = 10
+    form.setLayout("demande")
+    api.content.transition(form, "publish")
     # Every client posts from the loopback address: no limit per address.
     api.portal.set_registry_record("imio.eguichet.submissions_per_hour_per_ip", 0)
     api.portal.set_registry_record("plone.smtp_host", "127.0.0.1")
@@ -155,6 +191,8 @@ def btree_nodes(tree):
 def owner_names(site) -> dict[str, str]:
     """Which catalog structure, case container or saved data owns each BTree node."""
     from imio.eguichet.content.case_folder.content import get_cases_folder
+    from imio.eguichet.temporary_uploads import STORAGE_KEY
+    from zope.annotation.interfaces import IAnnotations
     from zope.component import getUtility
     from zope.intid.interfaces import IIntIds
 
@@ -166,6 +204,7 @@ def owner_names(site) -> dict[str, str]:
         ("intids", getUtility(IIntIds)),
         ("cases folder", get_cases_folder(site)),
         ("save-data", site["bench-save-data"]._inputStorage),
+        ("temporary uploads", {"tree": IAnnotations(site).get(STORAGE_KEY)}),
     ]
     names = {}
     for name, holder in holders:
@@ -214,6 +253,7 @@ def name_nodes(name: str, holder, depth: int, names: dict) -> None:
 def count(oids: list[str]) -> None:
     """Print what the database holds after the run: cases and save-data rows."""
     from imio.commune.cli.zope_app import open_app
+    from imio.eguichet import temporary_uploads
     from imio.eguichet.content.case_folder.content import get_cases_folder
     from plone import api
     from zope.component.hooks import setSite
@@ -231,11 +271,25 @@ def count(oids: list[str]) -> None:
         portal_type="Case"
     )
     rows = site["bench-save-data"]._inputStorage["save_data"]
+    two_steps = api.content.get_uuid(site[TWO_STEPS])
+    two_step_cases = [
+        case
+        for case in get_cases_folder(site).objectValues()
+        if case.form_uid == two_steps
+    ]
+    photo = hashlib.sha256(phone_photo()).hexdigest()
     print(
         json.dumps({
             "bench-case": len(cases),
             "bench-case-indexed": len(indexed),
             "bench-save-data": len(rows),
+            TWO_STEPS: len(two_step_cases),
+            "photos": sum(
+                hashlib.sha256(case.attachments["photo"].data).hexdigest() == photo
+                for case in two_step_cases
+                if "photo" in case.attachments
+            ),
+            "temporary-uploads": temporary_uploads.waiting_files(),
             "owners": {
                 oid: name for oid, name in owner_names(site).items() if oid in oids
             },
@@ -308,10 +362,51 @@ class Client:
             return 299
         return response.status_code
 
+    def submit_in_two_steps(self, number: int, photo: bytes | None) -> int:
+        """Continuer (with the photo, if any), then Envoyer on the summary."""
+        data = {
+            **self.hidden,
+            "form.widgets.fullname": f"Citoyen {number}",
+            "form.widgets.email": citizen_email(number),
+            "form.widgets.reason": "Un nid-de-poule profond devant le numéro 42.",
+            "form.buttons.continue": "Continuer",
+        }
+        files = {"form.widgets.photo": (PHOTO_NAME, photo, "image/jpeg")}
+        summary = self.session.post(
+            self.url, data=data, files=files if photo else None, timeout=300
+        )
+        if summary.status_code != 200:
+            return summary.status_code
+        answers = summary.text.split('class="eguichet-check-answers"', 1)[-1]
+        fields = []
+        for tag in re.findall(r"<input[^>]*>", answers):
+            attributes = dict(re.findall(r'(\w+)="([^"]*)"', tag))
+            if attributes.get("type") == "hidden":
+                fields.append((attributes["name"], html.unescape(attributes["value"])))
+        if photo and "form.widgets.photo.file_upload_id" not in dict(fields):
+            return 298
+        fields.append(("form.buttons.send", "send"))
+        sent = self.session.post(self.url, data=fields, timeout=300)
+        if sent.status_code == 200 and not REFERENCE.search(sent.text):
+            return 299
+        return sent.status_code
 
-def run_round(base: str, form_id: str, first: int, total: int) -> tuple:
+
+def run_round(base: str, run_id: str, first: int, total: int, photo=None) -> tuple:
     """Post total submissions with CLIENTS threads; seconds and status counts."""
-    shows = FORMS[form_id][3]
+    if run_id in TWO_STEP_RUNS:
+        form_id = TWO_STEP_RUNS[run_id][0]
+        with_photo = photo if run_id.endswith("-photo") else None
+
+        def send(client, number):
+            return client.submit_in_two_steps(number, with_photo)
+
+    else:
+        form_id = run_id
+
+        def send(client, number):
+            return client.submit(number, FORMS[form_id][3])
+
     clients = [Client(f"{base}/{SITE}/{form_id}") for _ in range(CLIENTS)]
     numbers = iter(range(first, first + total))
     lock = threading.Lock()
@@ -323,7 +418,7 @@ def run_round(base: str, form_id: str, first: int, total: int) -> tuple:
                 number = next(numbers, None)
             if number is None:
                 return
-            status = client.submit(number, shows)
+            status = send(client, number)
             with lock:
                 statuses[status] += 1
 
@@ -393,9 +488,16 @@ def measure(args, work: Path) -> dict:
             var / "log" / "console.log",
         ).start()
         base = f"http://127.0.0.1:{port}"
+        runs = [*FORMS, *TWO_STEP_RUNS]
+        photo = phone_photo()
         results = {
-            form_id: {"seconds": 0.0, "posted": 0, "statuses": collections.Counter()}
-            for form_id in FORMS
+            run_id: {
+                "seconds": 0.0,
+                "posted": 0,
+                "statuses": collections.Counter(),
+                "conflicts": 0,
+            }
+            for run_id in runs
         }
         results["conflicts"] = collections.Counter()
         try:
@@ -408,22 +510,26 @@ def measure(args, work: Path) -> dict:
                 time.sleep(0.5)
             mails_before = mailbox.received
             number = 0
-            for form_id in FORMS:
-                _seconds, statuses = run_round(base, form_id, number, args.warm_up)
+            for run_id in runs:
+                _seconds, statuses = run_round(
+                    base, run_id, number, args.warm_up, photo
+                )
                 number += args.warm_up
-                results[form_id]["posted"] += statuses[200]
+                results[run_id]["posted"] += statuses[200]
             for _round in range(args.rounds):
-                for form_id in FORMS:
+                for run_id in runs:
                     offset = log_size(log)
                     seconds, statuses = run_round(
-                        base, form_id, number, args.submissions
+                        base, run_id, number, args.submissions, photo
                     )
                     number += args.submissions
-                    result = results[form_id]
+                    result = results[run_id]
                     result["seconds"] += seconds
                     result["posted"] += statuses[200]
                     result["statuses"] += statuses
-                    results["conflicts"] += conflicts_since(log, offset)
+                    found = conflicts_since(log, offset)
+                    result["conflicts"] += sum(found.values())
+                    results["conflicts"] += found
             # Confirmation e-mails are sent after commit: let the last ones land.
             time.sleep(2)
         finally:
@@ -489,6 +595,39 @@ def report(args, results: dict) -> None:
         print("replayed requests, by form and object in conflict:")
         for (form_id, name), n in places.most_common():
             print(f"  {n:5d}  {form_id:16} {name}")
+    report_two_steps(args, results)
+
+
+def report_two_steps(args, results: dict) -> None:
+    """The form in two steps: what a 4.4 MB photo costs, and what was kept."""
+    rates = {
+        run_id: results[run_id]["statuses"][200] / results[run_id]["seconds"]
+        for run_id in TWO_STEP_RUNS
+    }
+    baseline = next(iter(TWO_STEP_RUNS))
+    print(
+        f"\nForm in two steps (Continuer, summary, Envoyer, confirmation), "
+        f"{CLIENTS} clients, {args.rounds} x {args.submissions} per kind"
+    )
+    print(f"{'submission':46} {'subm./s':>8} {'cost':>6} {'conflicts':>9} {'5xx':>5}")
+    for run_id, (_form_id, title) in TWO_STEP_RUNS.items():
+        result = results[run_id]
+        errors = sum(n for status, n in result["statuses"].items() if status >= 500)
+        print(
+            f"{title:46} {rates[run_id]:8.1f} {rates[baseline] / rates[run_id]:6.2f} "
+            f"{result['conflicts']:9d} {errors:5d}"
+        )
+        others = {k: n for k, n in result["statuses"].items() if k != 200}
+        if others:
+            print(f"  answers other than the confirmation: {others}")
+    stored = results["stored"]
+    posted = sum(results[run_id]["posted"] for run_id in TWO_STEP_RUNS)
+    photos = results["two-steps-photo"]["posted"]
+    print(
+        f"lost submissions: {posted - stored[TWO_STEPS]} of {posted}; "
+        f"photos in their case, byte for byte: {stored['photos']} of {photos}; "
+        f"temporary uploads left: {stored['temporary-uploads']}"
+    )
 
 
 def main() -> None:
