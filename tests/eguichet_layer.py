@@ -2,8 +2,8 @@
 
 The demo site is deployed as for `make start`; before the instance serves it,
 a script run with the instance's zope.conf points its mail at an aiosmtpd
-server on loopback, gives each form its processing service and creates the
-members the tests log in as.
+server on loopback and creates the members the tests log in as. Each form
+already goes to its service's agents, as the demo profile installs it.
 """
 
 from tests.instance import BIN
@@ -19,17 +19,6 @@ import subprocess
 POPULATION = "agents-population-etat-civil"
 WORKS = "agents-travaux"
 SECRETARIAT = "agents-secretariat"
-SERVICES = {
-    "certificat-de-residence": POPULATION,
-    "composition-de-menage": POPULATION,
-    "extrait-acte": POPULATION,
-    "declaration-perte-document": POPULATION,
-    "carte-stationnement-riverain": POPULATION,
-    "reservation-salle": SECRETARIAT,
-    "inscription-stage": SECRETARIAT,
-    "signalement-voirie": WORKS,
-    "occupation-domaine-public": WORKS,
-}
 CITIZEN = {
     "id": "marie.dupont",
     "email": "marie.dupont@example.org",
@@ -61,7 +50,6 @@ class EguichetInstanceLayer(DemoInstanceLayer):
         settings = {
             "site_id": "demo",
             "smtp_port": self.smtp.port,
-            "services": SERVICES,
             "members": [CITIZEN, AGENT, WORKS_AGENT],
         }
         done = subprocess.run(

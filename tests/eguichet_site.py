@@ -23,11 +23,6 @@ site.MailHost.smtp_port = settings["smtp_port"]
 # The tests submit every form from one address; the limit has its own tests.
 api.portal.set_registry_record("imio.eguichet.submissions_per_hour_per_ip", 0)
 
-section = site["e-guichet"]
-for form_id, group_id in settings["services"].items():
-    form = section[form_id]
-    form.processing_service = group_id
-
 for member in settings["members"]:
     api.user.create(
         username=member["id"],
