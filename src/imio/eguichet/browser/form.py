@@ -19,6 +19,8 @@ from imio.eguichet.actions import submitted_case
 from imio.eguichet.browser.follow import case_by_reference
 from imio.eguichet.browser.follow import FOLLOW_VIEW
 from imio.eguichet.browser.follow import follow_url
+from imio.eguichet.browser.thanks import thanks_text
+from imio.eguichet.browser.thanks import thanks_title
 from imio.eguichet.schema import form_schema
 from plone import api
 from Products.Five import BrowserView
@@ -129,10 +131,10 @@ class ConfirmationView(CaseConfirmation, BrowserView):
         return self.template()
 
     def title(self):
-        return self.context.thankstitle or self.context.Title()
+        return thanks_title(self.context)
 
     def description(self):
-        return self.context.thanksdescription
+        return thanks_text(self.context)
 
     def follow_page_url(self):
         return f"{api.portal.get().absolute_url()}/@@{FOLLOW_VIEW}"
