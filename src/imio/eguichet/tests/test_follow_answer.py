@@ -151,6 +151,10 @@ class TestAnonymousAnswer(AwaitingInfoTestCase):
             mail["Subject"], f"Votre demande {self.reference} : En cours de traitement"
         )
         self.assertIn("Nous avons bien reçu votre réponse.", mail.get_content())
+        # Their own words are read back to them, as to a logged-in applicant.
+        content = " ".join(mail.get_content().split())
+        self.assertIn(f"Votre réponse : {ANSWER_TEXT}", content)
+        self.assertNotIn("Message du service", content)
 
     def test_answer_without_the_form_token_stores_nothing(self):
         page = self.answer(token=False)

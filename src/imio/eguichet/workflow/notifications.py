@@ -79,9 +79,15 @@ def case_transition(case, event):
 
 
 def _by_applicant(case) -> bool:
-    """Whether the applicant moves the case, not an agent on their behalf."""
-    user = api.user.get_current()
-    return bool(case.applicant_id) and user.getId() == case.applicant_id
+    """Whether the applicant moves the case, not an agent on their behalf.
+
+    An anonymous applicant acts through the follow-up page with their access
+    code; agents are always logged in.
+    """
+    user_id = api.user.get_current().getId()
+    if not case.applicant_id:
+        return user_id is None
+    return user_id == case.applicant_id
 
 
 def _latest_answer(case) -> str:
