@@ -1,6 +1,7 @@
 """A citizen filling e-guichet forms over HTTP, as a browser without JavaScript."""
 
 from lxml import html
+from plone import api
 
 import requests
 
@@ -8,6 +9,16 @@ import requests
 NATIONAL_NUMBER = "85.07.30-033.28"
 PDF = ("document.pdf", b"%PDF-1.4 copie", "application/pdf")
 PNG = ("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image/png")
+
+
+def eguichet_folder(portal):
+    """The published folder where a commune keeps its online forms."""
+    folder = api.content.create(
+        container=portal, type="Folder", id="e-guichet", title="E-guichet"
+    )
+    api.content.transition(folder, "publish")
+    return folder
+
 
 # Valid answers for each library form, by field; files apart.
 IDENTITY = {

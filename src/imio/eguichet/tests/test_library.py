@@ -10,6 +10,7 @@ from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
 from imio.eguichet.testing import SERVICE
 from imio.eguichet.tests.library_helpers import Citizen
+from imio.eguichet.tests.library_helpers import eguichet_folder
 from imio.eguichet.tests.library_helpers import field_errors
 from imio.eguichet.tests.library_helpers import VALID_ANSWERS
 from imio.eguichet.tests.library_helpers import VALID_FILES
@@ -117,10 +118,7 @@ class TestLibraryForms(unittest.TestCase):
         self.portal = self.layer["portal"]
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
         api.portal.set_registry_record("plone.default_language", "fr")
-        folder = api.content.create(
-            container=self.portal, type="Folder", id="e-guichet", title="E-guichet"
-        )
-        api.content.transition(folder, "publish")
+        folder = eguichet_folder(self.portal)
         self.forms = {form_id: install_form(folder, form_id) for form_id in FORM_IDS}
         transaction.commit()
         # Some forms are for logged-in citizens: the test user is one.

@@ -10,6 +10,7 @@ from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import phone_photo
 from imio.eguichet.testing import SERVICE
 from pathlib import Path
+from imio.eguichet.tests.library_helpers import eguichet_folder
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
@@ -45,10 +46,7 @@ class TestRestApiDocs(unittest.TestCase):
         self.portal = self.layer["portal"]
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
         api.portal.set_registry_record("plone.default_language", "fr")
-        folder = api.content.create(
-            container=self.portal, type="Folder", id="e-guichet", title="E-guichet"
-        )
-        api.content.transition(folder, "publish")
+        folder = eguichet_folder(self.portal)
         for form_id in FORMS:
             install_form(folder, form_id, processing_service=SERVICE)
         # The citizen of the documentation, with the password it types.

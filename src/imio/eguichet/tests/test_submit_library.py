@@ -8,6 +8,7 @@ from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import phone_photo
 from imio.eguichet.testing import SERVICE
 from PIL import Image
+from imio.eguichet.tests.library_helpers import eguichet_folder
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
@@ -160,10 +161,7 @@ class TestSubmitLibrary(unittest.TestCase):
         self.portal = self.layer["portal"]
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
         api.portal.set_registry_record("plone.default_language", "fr")
-        folder = api.content.create(
-            container=self.portal, type="Folder", id="e-guichet", title="E-guichet"
-        )
-        api.content.transition(folder, "publish")
+        folder = eguichet_folder(self.portal)
         for ready in available_forms():
             install_form(folder, ready.id, processing_service=SERVICE)
         api.user.create(

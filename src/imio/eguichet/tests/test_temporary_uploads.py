@@ -10,6 +10,7 @@ from imio.eguichet.testing import phone_photo
 from imio.eguichet import temporary_uploads
 from imio.eguichet.temporary_uploads import STORAGE_KEY
 from imio.eguichet.tests.library_helpers import Citizen
+from imio.eguichet.tests.library_helpers import eguichet_folder
 from imio.eguichet.tests.library_helpers import field_errors
 from imio.eguichet.tests.library_helpers import VALID_ANSWERS
 from lxml import html
@@ -60,10 +61,7 @@ class LibraryFormTestCase(unittest.TestCase):
         self.portal = self.layer["portal"]
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
         api.portal.set_registry_record("plone.default_language", "fr")
-        folder = api.content.create(
-            container=self.portal, type="Folder", id="e-guichet", title="E-guichet"
-        )
-        api.content.transition(folder, "publish")
+        folder = eguichet_folder(self.portal)
         self.form = install_form(folder, "signalement-voirie")
         transaction.commit()
         self.url = self.form.absolute_url()
