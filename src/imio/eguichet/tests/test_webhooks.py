@@ -14,6 +14,7 @@ from imio.eguichet.webhook_targets import checked_addresses
 from imio.eguichet.webhook_targets import is_public
 from imio.eguichet.webhook_targets import RefusedAddress
 from lxml import html
+from pathlib import Path
 from plone import api
 from plone.app.testing import logout
 from plone.app.testing import setRoles
@@ -31,6 +32,7 @@ import hmac
 import json
 import logging
 import os
+import re
 import requests
 import socket
 import threading
@@ -40,6 +42,18 @@ import unittest
 
 
 SECRET = "s3cr3t-partagé"  # noqa: S105
+OPERATORS_GUIDE = (
+    Path(__file__).resolve().parents[4] / "docs" / "operators" / "eguichet.md"
+)
+
+
+def documented_receiver_check():
+    """The receiver's check of the operators' guide, as a receiver copies it."""
+    blocks = re.findall(r"```python\n(.*?)```", OPERATORS_GUIDE.read_text(), re.S)
+    (code,) = [block for block in blocks if "def is_genuine" in block]
+    namespace = {}
+    exec(compile(code, str(OPERATORS_GUIDE), "exec"), namespace)  # noqa: S102
+    return namespace["is_genuine"]
 
 
 class Receiver:
@@ -189,6 +203,18 @@ class TestSignedCalls(WebhookTestCase):
         self.assertNotEqual(headers["X-Imio-Signature"], signed(body, later))
         body_only = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
         self.assertNotEqual(headers["X-Imio-Signature"], f"sha256={body_only}")
+
+    def test_the_guides_receiver_accepts_a_call_once(self):
+        is_genuine = documented_receiver_check()
+        self.submit()
+        ((headers, body),) = self.receiver.wait_for(1)
+        timestamp = headers["X-Imio-Timestamp"]
+        signature = headers["X-Imio-Signature"]
+        self.assertFalse(is_genuine(SECRET, body + b" ", timestamp, signature))
+        self.assertFalse(is_genuine("autre", body, timestamp, signature))
+        self.assertTrue(is_genuine(SECRET, body, timestamp, signature))
+        # The same call replayed at once is refused.
+        self.assertFalse(is_genuine(SECRET, body, timestamp, signature))
 
     def test_aborted_transaction_calls_nothing(self):
         create_case(self.form, get_schema(self.form), submission())
