@@ -31,13 +31,16 @@ from plone import api
 from zope.component.hooks import setSite
 
 from datetime import date
+from pathlib import Path
 
 import re
 import transaction
+import yaml
 import unittest
 
 
 REFERENCE = re.compile(r'class="case-reference"[^>]*>([^<]+)<')
+FLEET_GUIDE = Path(__file__).resolve().parents[4] / "docs" / "operators" / "fleet.md"
 OHEY = {"site_id": "ohey", "title": "Commune d'Ohey", "refnis": "92097"}
 PASSWORD = "Agent-Ohey-2026!"  # noqa: S105 - the test agents'
 # One agent per service of the library's forms, and the group titles the
@@ -86,6 +89,16 @@ class TestServiceGroupsAnswers(unittest.TestCase):
             ],
             "service_groups": {"travaux": "voirie"},
             "eguichet_forms": ["extrait-acte", "signalement-voirie"],
+        })
+        self.assertEqual(answers["service_groups"], {"travaux": "voirie"})
+
+    def test_the_guides_mapping_is_valid_with_every_library_form(self):
+        blocks = re.findall(r"```yaml\n(.*?)```", FLEET_GUIDE.read_text(), re.S)
+        (example,) = [block for block in blocks if "service_groups" in block]
+        answers = complete_answers({
+            **OHEY,
+            **yaml.safe_load(example),
+            "eguichet_forms": list(FORM_IDS),
         })
         self.assertEqual(answers["service_groups"], {"travaux": "voirie"})
 
