@@ -4,9 +4,13 @@ Everything shown comes from the catalog's metadata, and every search is made
 with the agent's permissions: an agent sees the cases of their services only.
 """
 
+from datetime import date
 from DateTime import DateTime
 from imio.eguichet import _
+from imio.eguichet.browser.workspace import badge_class
+from imio.eguichet.browser.workspace import WorkspacePage
 from imio.eguichet.cases import site_now
+from imio.eguichet.content.case.public import localized
 from imio.eguichet.reference import format_reference
 from imio.eguichet.reference import normalize_reference
 from plone import api
@@ -98,6 +102,11 @@ def row(brain) -> dict:
     }
 
 
+def calendar_date(value: DateTime) -> date:
+    """An indexed due date (midnight in the server's zone) as that day."""
+    return date(value.year(), value.month(), value.day())
+
+
 def batch_start(request, length: int) -> int:
     """The first case of the page asked for; a start that is no number is 0.
 
@@ -114,13 +123,18 @@ def batch_start(request, length: int) -> int:
     return min(max(start, 0), last_page)
 
 
-class DashboardView(BrowserView):
-    """Filters, counts per state, and one page of cases."""
+class DashboardView(WorkspacePage, BrowserView):
+    """Counts per state and overdue, filters, and one page of cases."""
 
     template = ViewPageTemplateFile("templates/dashboard.pt")
 
+    @property
+    def page_title(self) -> str:
+        return self.translate(_("Cases"))
+
     def __call__(self):
         self.request.response.setHeader("Cache-Control", "private, no-store")
+        self.use_workspace_styles()
         self.filters = read_filters(self.request)
         return self.template()
 
@@ -134,15 +148,19 @@ class DashboardView(BrowserView):
         services = {option["value"]: option["title"] for option in self.services()}
         for item in rows:
             item["service_title"] = services.get(item["service"], item["service"])
+            item["badge_class"] = badge_class(item["state"])
             due = item["due_date"]
             late = due is not None and due < start_of_today
             item["overdue"] = late and item["state"] in OPEN_STATES
-            item["created"] = api.portal.get_localized_time(item["created"])
-            item["due_date"] = due and api.portal.get_localized_time(due)
+            item["created"] = localized(item["created"])
+            # Indexed as midnight of the server's zone: the day is in its parts.
+            item["due_date"] = due and localized(
+                date(due.year(), due.month(), due.day())
+            )
         return rows
 
     def counts(self) -> list[dict]:
-        """How many of the filtered cases are in each state."""
+        """The summary bar: the filtered cases in each state, then the overdue."""
         query = case_query(self.filters, with_state=False)
         counts = []
         for state in STATES:
@@ -152,9 +170,18 @@ class DashboardView(BrowserView):
             counts.append({
                 "state": state,
                 "title": state_title(state),
+                "badge_class": badge_class(state),
                 "count": number,
-                "url": self.url_with(state=state, b_start=""),
+                "url": self.url_with(state=state, overdue="", b_start=""),
             })
+        overdue = case_query({**self.filters, "state": "", "overdue": "1"})
+        counts.append({
+            "state": "overdue",
+            "title": _("Overdue"),
+            "badge_class": badge_class("overdue"),
+            "count": len(search(overdue)),
+            "url": self.url_with(state="", overdue="1", b_start=""),
+        })
         return counts
 
     def url_with(self, **changes) -> str:

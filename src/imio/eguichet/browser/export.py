@@ -5,8 +5,8 @@ from imio.eguichet.browser.dashboard import case_query
 from imio.eguichet.browser.dashboard import read_filters
 from imio.eguichet.browser.dashboard import row
 from imio.eguichet.browser.dashboard import search
+from imio.eguichet.browser.workspace import WorkspacePage
 from Products.Five.browser import BrowserView
-from zope.i18n import translate
 
 import csv
 import io
@@ -37,7 +37,7 @@ def cell(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-class ExportView(BrowserView):
+class ExportView(WorkspacePage, BrowserView):
     """Semicolon-separated UTF-8, as spreadsheets in Belgium open it."""
 
     def __call__(self):
@@ -65,6 +65,3 @@ class ExportView(BrowserView):
         buffer.seek(0)
         buffer.truncate()
         return data
-
-    def translate(self, message) -> str:
-        return translate(message, domain="imio.eguichet", context=self.request)

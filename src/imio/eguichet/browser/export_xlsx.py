@@ -4,6 +4,7 @@ from imio.eguichet.browser.dashboard import case_query
 from imio.eguichet.browser.dashboard import read_filters
 from imio.eguichet.browser.dashboard import row
 from imio.eguichet.browser.dashboard import search
+from imio.eguichet.browser.workspace import WorkspacePage
 from imio.eguichet.browser.export import COLUMNS
 from imio.eguichet.browser.export import FORMULA_STARTS
 from openpyxl import Workbook
@@ -11,7 +12,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from Products.Five.browser import BrowserView
 from ZPublisher.Iterators import filestream_iterator
-from zope.i18n import translate
 
 import os
 import tempfile
@@ -46,7 +46,7 @@ class TemporaryFileIterator(filestream_iterator):
             os.unlink(self.name)
 
 
-class XlsxExportView(BrowserView):
+class XlsxExportView(WorkspacePage, BrowserView):
     """Rows written one by one (openpyxl write-only), the file streamed from disk."""
 
     def __call__(self):
@@ -73,6 +73,3 @@ class XlsxExportView(BrowserView):
         response.setHeader("Content-Length", str(os.path.getsize(path)))
         response.setHeader("Cache-Control", "private, no-store")
         return TemporaryFileIterator(path, "rb")
-
-    def translate(self, message) -> str:
-        return translate(message, domain="imio.eguichet", context=self.request)

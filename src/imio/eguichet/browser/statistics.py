@@ -12,6 +12,10 @@ from imio.eguichet.browser.dashboard import search
 from imio.eguichet.browser.dashboard import state_title
 from imio.eguichet.browser.dashboard import STATES
 from imio.eguichet.browser.dashboard import today
+from imio.eguichet.browser.workspace import badge_class
+from imio.eguichet.browser.workspace import month_abbreviation
+from imio.eguichet.browser.workspace import month_title
+from imio.eguichet.browser.workspace import WorkspacePage
 from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
@@ -23,7 +27,9 @@ from zope.schema.interfaces import IVocabularyFactory
 MONTHS = 12
 CHART_WIDTH = 600
 BAR_HEIGHT = 24
-MONTH_CHART_HEIGHT = 200
+MONTH_CHART_HEIGHT = 220
+# Below the bars: the month's short name, then its year.
+MONTH_LABELS_HEIGHT = 40
 LABEL_WIDTH = 160
 
 
@@ -76,13 +82,18 @@ def last_months(now: DateTime, number: int) -> list[str]:
     return list(reversed(months))
 
 
-class StatisticsView(BrowserView):
+class StatisticsView(WorkspacePage, BrowserView):
     """Totals for the chosen form and service, then one line per form and service."""
 
     template = ViewPageTemplateFile("templates/statistics.pt")
 
+    @property
+    def page_title(self) -> str:
+        return self.translate(_("Statistics"))
+
     def __call__(self):
         self.request.response.setHeader("Cache-Control", "private, no-store")
+        self.use_workspace_styles()
         self.filters = {
             name: str(self.request.form.get(name) or "").strip()
             for name in ("form", "service")
@@ -103,13 +114,26 @@ class StatisticsView(BrowserView):
 
     def states(self) -> list[dict]:
         return [
-            {"state": state, "title": state_title(state), "count": count}
+            {
+                "state": state,
+                "title": state_title(state),
+                "badge_class": badge_class(state),
+                "count": count,
+            }
             for state, count in self.total.per_state.items()
         ]
 
     def months(self) -> list[dict]:
+        """The last twelve months, named in the site's language."""
+        language = self.language()
         return [
-            {"month": month, "count": self.total.per_month.get(month, 0)}
+            {
+                "month": month,
+                "title": month_title(month, language),
+                "abbreviation": month_abbreviation(month, language),
+                "year": month[:4],
+                "count": self.total.per_month.get(month, 0),
+            }
             for month in last_months(DateTime(), MONTHS)
         ]
 
@@ -132,12 +156,15 @@ class StatisticsView(BrowserView):
     def state_chart_height(self) -> int:
         return BAR_HEIGHT * len(STATES)
 
+    def month_chart_height(self) -> int:
+        return MONTH_CHART_HEIGHT
+
     def month_bars(self) -> list[dict]:
         """Vertical bars, one per month of the last year."""
         months = self.months()
         largest = max((item["count"] for item in months), default=0) or 1
         step = CHART_WIDTH / len(months)
-        room = MONTH_CHART_HEIGHT - 40
+        room = MONTH_CHART_HEIGHT - MONTH_LABELS_HEIGHT - 20
         bars = []
         for index, item in enumerate(months):
             height = round(room * item["count"] / largest, 1)
@@ -149,8 +176,8 @@ class StatisticsView(BrowserView):
                 "height": height,
                 "center": round(index * step + step / 2, 1),
                 "value_y": round(room - height + 12, 1),
-                "label_y": MONTH_CHART_HEIGHT - 6,
-                "label": item["month"][5:] + "/" + item["month"][2:4],
+                "label_y": MONTH_CHART_HEIGHT - MONTH_LABELS_HEIGHT + 14,
+                "year_y": MONTH_CHART_HEIGHT - 6,
             })
         return bars
 

@@ -104,8 +104,10 @@ class TestDashboard(unittest.TestCase):
 
     def test_counts_per_state(self):
         text = self.get(self.dashboard).text
-        self.assertRegex(text, r"Envoyée:\s*<strong>2</strong>")
-        self.assertRegex(text, r"Reçue:\s*<strong>1</strong>")
+        count = r'case-badge-{}">{}</span>\s*<span class="summary-count">{}<'
+        self.assertRegex(text, count.format("submitted", "Envoyée", 2))
+        self.assertRegex(text, count.format("received", "Reçue", 1))
+        self.assertRegex(text, count.format("overdue", "En retard", 1))
 
     def test_filters(self):
         received = self.get(self.dashboard, state="received")

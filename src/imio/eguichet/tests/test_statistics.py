@@ -115,8 +115,8 @@ class TestStatistics(unittest.TestCase):
 
     def test_cases_per_month(self):
         months = self.table(self.get().text, "statistics-months")
-        self.assertEqual(months[-2:], ["2099-11", "4"])
-        self.assertEqual(months[-4:-2], ["2099-10", "0"])
+        self.assertEqual(months[-2:], ["novembre 2099", "4"])
+        self.assertEqual(months[-4:-2], ["octobre 2099", "0"])
 
     def test_median_processing_time_and_overdue_share(self):
         text = self.get().text

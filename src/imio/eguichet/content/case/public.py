@@ -4,10 +4,17 @@ Plain strings only, never internal notes nor who processed the case: the
 anonymous follow-up page shows exactly this.
 """
 
+from datetime import date
+from datetime import datetime
 from DateTime import DateTime
 from imio.eguichet import _
+from imio.eguichet.display import format_date
 from imio.eguichet.workflow import WORKFLOW_ID
 from plone import api
+from zoneinfo import ZoneInfo
+
+
+BRUSSELS = "Europe/Brussels"
 
 
 def state_title(case) -> str:
@@ -20,7 +27,7 @@ def state_title(case) -> str:
 def due_date(case) -> str | None:
     if case.due_date is None:
         return None
-    return localized(DateTime(case.due_date.isoformat()))
+    return localized(case.due_date)
 
 
 def history(case) -> list[dict]:
@@ -53,4 +60,15 @@ def messages(case) -> list[dict]:
 
 
 def localized(value, long_format=False) -> str:
-    return api.portal.get_localized_time(value, long_format=long_format)
+    """``3 décembre 2026`` (``, 10:05`` in long format), in the site's time zone.
+
+    A calendar date (a due date) is that day wherever the server runs.
+    """
+    if not value:
+        return ""
+    language = api.portal.get_current_language() or "fr"
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return format_date(value, language)
+    zone = api.portal.get_registry_record("plone.portal_timezone", default=None)
+    moment = DateTime(value).asdatetime().astimezone(ZoneInfo(zone or BRUSSELS))
+    return format_date(moment if long_format else moment.date(), language)

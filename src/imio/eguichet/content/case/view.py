@@ -4,6 +4,10 @@ from AccessControl import getSecurityManager
 from DateTime import DateTime
 from imio.eguichet import _
 from imio.eguichet.browser.answer import ANSWER_ERROR
+from imio.eguichet.browser.dashboard import OPEN_STATES
+from imio.eguichet.browser.workspace import badge_class
+from imio.eguichet.browser.workspace import WorkspacePage
+from imio.eguichet.cases import site_now
 from imio.eguichet.content.case import public
 from imio.eguichet.content.case.notes import add_note
 from imio.eguichet.display import format_answer
@@ -28,14 +32,32 @@ HIDDEN_TRANSITIONS = ("provide_info", "withdraw")
 MAX_TEXT = 10000
 
 
-class CaseView(BrowserView):
+class CaseView(WorkspacePage, BrowserView):
     """A case as its applicant and its agents read it; agents act on it here."""
 
     template = ViewPageTemplateFile("view.pt")
 
+    @property
+    def page_layout(self) -> str:
+        """The agents' workspace for them; the public site for the applicant."""
+        return "workspace" if self.can_view_internal_notes() else "public"
+
+    @property
+    def page_title(self) -> str:
+        return self.translate(
+            _(
+                "Case ${reference}: ${form}",
+                mapping={
+                    "reference": self.reference(),
+                    "form": self.context.form_title or "",
+                },
+            )
+        )
+
     def __call__(self):
         self.errors = {}
         self.request.response.setHeader("Cache-Control", "private, no-store")
+        self.use_workspace_styles()
         # A case is no place in the site's navigation: it stays out of the
         # catalog's title index (concurrent submissions), so the navigation
         # portlet would show it as a link without text.
@@ -122,6 +144,16 @@ class CaseView(BrowserView):
 
     def state_title(self):
         return public.state_title(self.context)
+
+    def state_badge_class(self) -> str:
+        return badge_class(api.content.get_state(self.context))
+
+    def overdue(self) -> bool:
+        """Past its due date while the service has not decided on it."""
+        due = self.context.due_date
+        if due is None or api.content.get_state(self.context) not in OPEN_STATES:
+            return False
+        return due < site_now().date()
 
     def answers(self):
         """Label and value of each submitted field, in the form's order."""
