@@ -41,7 +41,7 @@ class TestUpgrades(unittest.TestCase):
         setup.setLastVersionForProfile("imio.eguichet:default", "1000")
         setup.upgradeProfile("imio.eguichet:default")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1006",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1008",)
         )
         for permission in ("Access Dashboard", "Export Cases"):
             roles = [
@@ -77,7 +77,7 @@ class TestUpgrades(unittest.TestCase):
             setup.upgradeProfile("imio.eguichet:default")
             self.assertEqual(fti.view_methods, ("view", "demande"))
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1006",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1008",)
         )
 
     def test_1004_puts_the_cases_in_the_personal_menu(self):
@@ -93,7 +93,7 @@ class TestUpgrades(unittest.TestCase):
             ["mes-demarches", "demandes-dashboard"],
         )
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1006",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1008",)
         )
 
     def test_1006_lets_agents_resume_or_refuse_a_case_awaiting_information(self):
@@ -112,7 +112,7 @@ class TestUpgrades(unittest.TestCase):
         )
         self.assertEqual(workflow.transitions["resume"].new_state_id, "in_progress")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1006",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1008",)
         )
 
 

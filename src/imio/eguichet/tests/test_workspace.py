@@ -8,6 +8,7 @@ from imio.eguichet.testing import add_form
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
 from imio.eguichet.testing import SERVICE
+from imio.eguichet.upgrades.v1008 import add_workspace
 from lxml import html
 from plone import api
 from plone.app.testing import login
@@ -15,6 +16,9 @@ from plone.app.testing import logout
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_PASSWORD
+from plone.base.interfaces.resources import IBundleRegistry
+from plone.registry.interfaces import IRegistry
+from zope.component import getUtility
 
 import requests
 import transaction
@@ -309,3 +313,38 @@ class TestWorkspaceNavigation(unittest.TestCase):
         for name in ("demandes-export", "demandes-export-xlsx"):
             view = api.content.get_view(name, self.portal, request)
             self.assertEqual(view.page_layout, "workspace")
+
+
+class TestUpgradeToTheWorkspace(unittest.TestCase):
+    """Upgrade 1008 gives an existing site the workspace's navigation and styles."""
+
+    layer = IMIO_EGUICHET_INTEGRATION_TESTING
+
+    def test_1008_adds_the_actions_and_the_bundle(self):
+        portal = self.layer["portal"]
+        portal.portal_actions.manage_delObjects(["imio_workspace"])
+        registry = getUtility(IRegistry)
+        for name in list(registry.records.keys()):
+            if name.startswith("plone.bundles/imio-workspace."):
+                del registry.records[name]
+        setup = portal.portal_setup
+        setup.setLastVersionForProfile("imio.eguichet:default", "1006")
+        setup.upgradeProfile("imio.eguichet:default")
+        self.assertEqual(
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1008",)
+        )
+        self.assertWorkspace(portal, registry)
+        # Run again, it changes nothing.
+        add_workspace(setup)
+        self.assertWorkspace(portal, registry)
+
+    def assertWorkspace(self, portal, registry):
+        self.assertEqual(
+            portal.portal_actions.imio_workspace.objectIds(), WORKSPACE_ACTIONS
+        )
+        bundles = registry.collectionOfInterface(
+            IBundleRegistry, prefix="plone.bundles", check=False
+        )
+        bundle = bundles["imio-workspace"]
+        self.assertEqual(bundle.csscompilation, "++plone++imio.eguichet/workspace.css")
+        self.assertFalse(bundle.enabled)
