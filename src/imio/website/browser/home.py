@@ -1,9 +1,11 @@
 """The home page of a commune site, composed from catalog queries."""
 
+from collections.abc import Mapping
 from datetime import datetime
 from datetime import timedelta
 from datetime import UTC
 from DateTime import DateTime
+from imio.website import _
 from imio.website.address import address_lines
 from imio.website.content.council.view import sittings
 from imio.website.content.service.view import phone_links
@@ -13,24 +15,73 @@ from plone.event.interfaces import IEvent
 from plone.event.utils import dt2int
 from Products.Five import BrowserView
 from zope.component import getMultiAdapter
+from zope.component import queryMultiAdapter
+from zope.i18n import translate
 
 
-FEATURED_PROCEDURES = 8
+MOST_REQUESTED = 8
 LATEST_NEWS = 4
 UPCOMING_EVENTS = 4
 
 # Sections that the commune distribution creates at the root of the site.
 EGUICHET = "e-guichet"
+PROCEDURES = "demarches"
 NEWS = "actualites"
 AGENDA = "agenda"
 POLITICAL_LIFE = "vie-politique"
 ADMINISTRATION = ("services", "administration")
+# The e-guichet's pages, found by name: the website never imports it.
+MY_REQUESTS = "mes-demarches"
 
+# Bootstrap icons that Plone serves (plone.staticresources), one per term of
+# the "Je trouve" and "Je suis" taxonomies; a term added later gets DEFAULT_ICON.
+TERM_ICONS = {
+    "naissance": "balloon-heart",
+    "demenagement": "truck",
+    "mariage-et-cohabitation": "hearts",
+    "separation": "heartbreak",
+    "deces": "flower1",
+    "construire-et-renover": "hammer",
+    "perdre-ses-documents": "person-vcard",
+    "voyager": "airplane",
+    "emploi": "briefcase",
+    "creer-une-entreprise": "shop",
+    "scolarite": "backpack",
+    "pension": "piggy-bank",
+    "citoyen": "person",
+    "nouvel-habitant": "house-heart",
+    "parent": "people",
+    "jeune": "mortarboard",
+    "senior": "person-standing",
+    "personne-handicapee": "person-wheelchair",
+    "entreprise": "building",
+    "association": "people-fill",
+    "touriste": "camera",
+}
+DEFAULT_ICON = "signpost-2"
 
-def day(moment: datetime) -> dict:
-    """A date for a listing: as people read it in Brussels, and as machines do."""
-    local = moment.astimezone(TIMEZONE)
-    return {"label": f"{local:%d/%m/%Y}", "iso": local.date().isoformat()}
+# Icons as inline SVG, by name: Plone's own files, read once a process.
+_SVG = {}
+
+# A card's image: its scales up to this width, the one nearest CARD_WIDTH first.
+CARD_WIDTH = 400
+LARGEST_SCALE = 1200
+CARD_SIZES = "(min-width: 992px) 25vw, (min-width: 576px) 50vw, 100vw"
+
+MONTHS = (
+    _("January"),
+    _("February"),
+    _("March"),
+    _("April"),
+    _("May"),
+    _("June"),
+    _("July"),
+    _("August"),
+    _("September"),
+    _("October"),
+    _("November"),
+    _("December"),
+)
 
 
 def from_index(value: int) -> datetime:
@@ -57,8 +108,66 @@ def link(item) -> dict:
     }
 
 
+def card_image(brain) -> dict | None:
+    """The lead image of a listed item from its catalog scales, or None."""
+    scales = getattr(brain, "image_scales", None)
+    images = scales.get("image") if isinstance(scales, Mapping) else None
+    if not images:
+        return None
+    image = images[0]
+    base = brain.getURL()
+    candidates = [
+        scale
+        for scale in image.get("scales", {}).values()
+        if scale["width"] <= LARGEST_SCALE
+    ]
+    if not candidates:
+        candidates = [image]
+    candidates.sort(key=lambda scale: scale["width"])
+    shown = min(candidates, key=lambda scale: abs(scale["width"] - CARD_WIDTH))
+    return {
+        "src": f"{base}/{shown['download']}",
+        "width": shown["width"],
+        "height": shown["height"],
+        "srcset": ", ".join(
+            f"{base}/{scale['download']} {scale['width']}w" for scale in candidates
+        ),
+        "sizes": CARD_SIZES,
+    }
+
+
 class CommuneHomeView(BrowserView):
-    """Top procedures, e-guichet, news, events, political life and contact."""
+    """Search, online procedures, life events and audiences, news and contact.
+
+    Its template reads these dictionaries with python: expressions rather than
+    paths: a path walks Zope's traversal for each key, which for the tiles and
+    cards cost as much as the catalog queries.
+    """
+
+    def __init__(self, context, request):
+        super().__init__(context, request)
+        self.language = None
+        self.months = {}
+
+    def _(self, message) -> str:
+        # The page's language once, rather than negotiated again for each label.
+        if self.language is None:
+            self.language = api.portal.get_current_language(context=self.context)
+        return translate(message, context=self.request, target_language=self.language)
+
+    def day(self, moment: datetime) -> dict:
+        """A date as people read it in Brussels ("17 juin 2026"), and as machines do."""
+        local = moment.astimezone(TIMEZONE)
+        month = self.months.get(local.month)
+        if month is None:
+            month = self.months[local.month] = self._(MONTHS[local.month - 1])
+        label = self._(
+            _(
+                "${day} ${month} ${year}",
+                mapping={"day": local.day, "month": month, "year": local.year},
+            )
+        )
+        return {"label": label, "iso": local.date().isoformat()}
 
     def visible(self, *path: str):
         """An item of the site the reader may see, by its path from the root."""
@@ -76,24 +185,104 @@ class CommuneHomeView(BrowserView):
         item = self.visible(name)
         return link(item) if item is not None else None
 
-    def featured_procedures(self) -> list[dict]:
-        brains = api.content.find(
+    def search_url(self) -> str:
+        return f"{self.context.absolute_url()}/@@recherche"
+
+    def icon(self, name: str) -> str:
+        """A Bootstrap icon as inline SVG, hidden from screen readers."""
+        if name not in _SVG:
+            resolver = getMultiAdapter(
+                (self.context, self.request), name="iconresolver"
+            )
+            svg = resolver.tag(name, tag_class="commune-home-icon")
+            _SVG[name] = svg.replace(
+                "<svg ", '<svg aria-hidden="true" focusable="false" ', 1
+            )
+        return _SVG[name]
+
+    def tile_groups(self) -> list[dict]:
+        """Tiles of the life events ("Je trouve") and audiences ("Je suis")."""
+        return [
+            self.tiles("life-events", "je-trouve"),
+            self.tiles("audiences", "je-suis"),
+        ]
+
+    def tiles(self, group: str, view_name: str) -> dict:
+        navigation = getMultiAdapter((self.context, self.request), name=view_name)
+        url = navigation.url()
+        return {
+            "id": group,
+            "heading": navigation.heading(),
+            "url": url,
+            "terms": [
+                {
+                    "title": title,
+                    "url": f"{url}/{term}",
+                    "icon": self.icon(TERM_ICONS.get(term, DEFAULT_ICON)),
+                }
+                for term, title in navigation.terms().items()
+            ],
+        }
+
+    def online_forms(self, links: list) -> dict[str, str]:
+        """Address of each e-guichet form the reader may open, by its UID."""
+        uids = [link["uid"] for link in links if link and "uid" in link]
+        if not uids:
+            return {}
+        return {brain.UID: brain.getURL() for brain in api.content.find(UID=uids)}
+
+    def most_requested(self) -> list[dict]:
+        """The editors' choice of procedures, else those one can ask for online."""
+        catalog = api.portal.get_tool("portal_catalog")
+        brains = catalog(
             portal_type="Procedure",
             featured=True,
             sort_on="sortable_title",
-            sort_limit=FEATURED_PROCEDURES,
-        )
+            sort_limit=MOST_REQUESTED,
+        )[:MOST_REQUESTED]
+        if not brains:
+            brains = [
+                brain
+                for brain in catalog(portal_type="Procedure", sort_on="sortable_title")
+                if getattr(brain, "online_form_link", None)
+            ][:MOST_REQUESTED]
+        links = [getattr(brain, "online_form_link", None) or {} for brain in brains]
+        forms = self.online_forms(links)
         return [
             {
                 "title": brain.Title,
                 "description": brain.Description,
                 "url": brain.getURL(),
+                "online_form": forms.get(link.get("uid")) or link.get("url"),
             }
-            for brain in brains[:FEATURED_PROCEDURES]
+            for brain, link in zip(brains, links, strict=True)
         ]
 
-    def eguichet(self) -> dict | None:
-        return self.section(EGUICHET)
+    def online_services(self) -> list[dict]:
+        """The e-guichet's entry and "Mes démarches", when the site has them."""
+        entries = []
+        eguichet = self.visible(EGUICHET)
+        if eguichet is not None:
+            entries.append({
+                "id": "eguichet",
+                "title": eguichet.Title(),
+                "description": self._(
+                    _("Ask for documents and follow your requests online, at any time.")
+                ),
+                "url": eguichet.absolute_url(),
+                "icon": self.icon("pc-display"),
+            })
+        if queryMultiAdapter((self.context, self.request), name=MY_REQUESTS):
+            entries.append({
+                "id": "my-requests",
+                "title": self._(_("My requests")),
+                "description": self._(
+                    _("Follow the requests you made online and answer the commune.")
+                ),
+                "url": f"{self.context.absolute_url()}/@@{MY_REQUESTS}",
+                "icon": self.icon("person-check"),
+            })
+        return entries
 
     def latest_news(self) -> list[dict]:
         # Date: the publication date, or the last change of a draft.
@@ -108,7 +297,8 @@ class CommuneHomeView(BrowserView):
                 "title": brain.Title,
                 "description": brain.Description,
                 "url": brain.getURL(),
-                "date": day(DateTime(brain.Date).asdatetime()),
+                "date": self.day(DateTime(brain.Date).asdatetime()),
+                "image": card_image(brain),
             }
             for brain in brains[:LATEST_NEWS]
         ]
@@ -148,11 +338,15 @@ class CommuneHomeView(BrowserView):
                 "title": brain.Title,
                 "description": brain.Description,
                 "url": brain.getURL(),
-                "date": day(from_index(start)),
+                "date": self.day(from_index(start)),
                 "location": brain.location or "",
+                "image": card_image(brain),
             }
             for start, brain in upcoming[:UPCOMING_EVENTS]
         ]
+
+    def procedures_section(self) -> dict | None:
+        return self.section(PROCEDURES)
 
     def news_section(self) -> dict | None:
         return self.section(NEWS)
@@ -168,17 +362,19 @@ class CommuneHomeView(BrowserView):
         return upcoming[0] if upcoming else None
 
     def administration(self) -> dict | None:
-        """The administration's contact and whether it is open now."""
+        """The administration's contact, its week and whether it is open now."""
         service = self.visible(*ADMINISTRATION)
         if service is None or service.portal_type != "Service":
             return None
         hours = getMultiAdapter((service, self.request), name="opening-hours")
+        empty = hours.hours.is_empty()
         return {
             **link(service),
             "address": address_lines(service),
             "phones": phone_links(service.phones),
             "emails": list(service.emails or []),
-            "status": None if hours.hours.is_empty() else hours.status(),
+            "status": None if empty else hours.status(),
+            "timetable": [] if empty else hours.timetable(),
         }
 
     def intro(self) -> str | None:

@@ -1,5 +1,6 @@
 """Procedures: fields, publish guard, online form and page."""
 
+from imio.belgium.testing import at
 from imio.website.content.procedure.publishing import PublishingRefused
 from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
 from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
@@ -7,6 +8,7 @@ from imio.website.tests.helpers import authenticator
 from imio.website.tests.helpers import browser
 from imio.website.tests.helpers import html
 from imio.website.tests.helpers import read_in
+from imio.website.tests.test_service import HOURS
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
@@ -17,6 +19,7 @@ from zope.interface import Invalid
 from zope.intid.interfaces import IIntIds
 from zope.schema.interfaces import IVocabularyFactory
 
+import lxml.html
 import transaction
 import unittest
 
@@ -31,6 +34,25 @@ COMPLETE = {
 
 def relation_to(obj) -> RelationValue:
     return RelationValue(getUtility(IIntIds).getId(obj))
+
+
+def parsed(page: str):
+    return lxml.html.fromstring(page)
+
+
+def words(element) -> str:
+    """The text of an element as read, a line break read as a space."""
+    for line_break in element.iter("br"):
+        line_break.tail = " " + (line_break.tail or "")
+    return " ".join(element.text_content().split())
+
+
+def summary_rows(summary) -> list[tuple[str, str]]:
+    """The summary box's questions and answers, as read."""
+    return [
+        (words(row.cssselect("dt")[0]), words(row.cssselect("dd")[0]))
+        for row in summary.cssselect(".procedure-summary-row")
+    ]
 
 
 class TestProcedure(unittest.TestCase):
@@ -113,11 +135,96 @@ class TestProcedure(unittest.TestCase):
         page = self.procedure.restrictedTraverse("@@view")()
         self.assertIn('<h2 id="what-you-get-title">Ce que vous obtenez</h2>', page)
         self.assertIn("Une carte d'identité électronique.", page)
-        self.assertIn('<h2 id="cost-title">Coût</h2>', page)
         self.assertNotIn("Base légale", page)
         self.assertIn('href="http://nohost/plone/population">Population</a>', page)
-        self.assertIn('href="https://www.wallonie.be/formulaire"', page)
-        self.assertIn("Faire la demande en ligne", page)
+        [action] = parsed(page).cssselect(".procedure-action a")
+        self.assertEqual(words(action), "Faire la demande en ligne")
+        self.assertEqual(action.get("href"), "https://www.wallonie.be/formulaire")
+        self.assertIn("btn-primary", action.get("class"))
+
+    def test_summary_box_at_the_top(self):
+        self.service.street = "Place communale 1"
+        self.service.postal_code = "5000"
+        self.service.city = "Namur"
+        self.procedure.delay = html("<p>3 semaines.</p>")
+        page = parsed(self.procedure.restrictedTraverse("@@view")())
+        [summary] = page.cssselect(".procedure-summary")
+        self.assertEqual(words(summary.cssselect("h2")[0]), "En bref")
+        self.assertEqual(
+            summary_rows(summary),
+            [
+                ("Coût", "25 euros."),
+                ("Délai", "3 semaines."),
+                ("Où", "Population Place communale 1 5000 Namur"),
+                ("En ligne", "Non, adressez-vous au service."),
+            ],
+        )
+        # The summary comes before the sections; cost and delay are not repeated.
+        sections = page.cssselect(".procedure-section")
+        self.assertLess(
+            summary.getparent().index(summary),
+            sections[0].getparent().index(sections[0]),
+        )
+        self.assertEqual(page.cssselect("#cost-title, #delay-title"), [])
+
+    def test_without_an_online_form_the_service_is_the_next_step(self):
+        page = parsed(self.procedure.restrictedTraverse("@@view")())
+        [action] = page.cssselect(".procedure-action a")
+        self.assertEqual(words(action), "Contacter le service")
+        self.assertEqual(action.get("href"), "#procedure-service")
+        self.assertEqual(len(page.cssselect("aside#procedure-service")), 1)
+
+    def test_appointment_when_the_service_takes_them_online(self):
+        self.service.appointment_url = "https://rendez-vous.namur.be/population"
+        page = parsed(self.procedure.restrictedTraverse("@@view")())
+        [action] = page.cssselect(".procedure-action a")
+        self.assertEqual(words(action), "Prendre rendez-vous")
+        self.assertEqual(action.get("href"), "https://rendez-vous.namur.be/population")
+        service_page = parsed(self.service.restrictedTraverse("@@view")())
+        [link] = service_page.cssselect(".service-contact-list a[href^='https://']")
+        self.assertEqual(words(link), "Prendre rendez-vous")
+
+    def test_no_action_without_form_or_service(self):
+        alone = api.content.create(self.portal, "Procedure", title="Seule", **COMPLETE)
+        page = parsed(alone.restrictedTraverse("@@view")())
+        self.assertEqual(page.cssselect(".procedure-action"), [])
+        self.assertEqual(page.cssselect("#procedure-service"), [])
+        self.assertEqual(
+            summary_rows(page.cssselect(".procedure-summary")[0])[-1],
+            ("En ligne", "Non, adressez-vous au service."),
+        )
+
+    def test_online_form_of_the_e_guichet(self):
+        form = api.content.create(self.portal, "Document", id="formulaire")
+        self.procedure.online_form = relation_to(form)
+        page = parsed(self.procedure.restrictedTraverse("@@view")())
+        [action] = page.cssselect(".procedure-action a")
+        self.assertEqual(action.get("href"), "http://nohost/plone/formulaire")
+        self.assertEqual(
+            summary_rows(page.cssselect(".procedure-summary")[0])[-1],
+            ("En ligne", "Oui, vous pouvez faire la demande en ligne."),
+        )
+
+    def test_service_hours_and_open_now_beside_the_text(self):
+        for day, hours in HOURS.items():
+            setattr(self.service, day, hours)
+        with at(2025, 3, 3, 10, 0):
+            page = parsed(self.procedure.restrictedTraverse("@@view")())
+        [aside] = page.cssselect("aside#procedure-service")
+        self.assertEqual(words(aside.cssselect("h2")[0]), "Service responsable")
+        [status] = aside.cssselect(".opening-status")
+        self.assertEqual(words(status), "Ouvert actuellement jusqu'à 12:00")
+        rows = [words(row) for row in aside.cssselect(".opening-timetable tr")]
+        self.assertEqual(rows[0], "Lundi 08:30–12:00, 13:00–16:30")
+        [where] = page.cssselect(".procedure-summary-where .opening-status")
+        self.assertEqual(words(where), "Ouvert actuellement jusqu'à 12:00")
+        with at(2025, 3, 8, 10, 0):
+            page = parsed(self.procedure.restrictedTraverse("@@view")())
+        [status] = page.cssselect("aside#procedure-service .opening-status")
+        self.assertEqual(
+            words(status),
+            "Fermé actuellement Prochaine ouverture : lundi 10 mars à 08:30",
+        )
 
     def test_page_tells_editors_what_is_missing(self):
         draft = api.content.create(self.portal, "Procedure", title="Passeport")

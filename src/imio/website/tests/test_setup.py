@@ -2,6 +2,7 @@
 
 from imio.website.interfaces import IImioWebsiteLayer
 from imio.website.upgrades.v1004 import catalog_opening_hours
+from imio.website.upgrades.v1007 import catalog_online_form_links
 from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
 from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
 from plone import api
@@ -64,6 +65,18 @@ class TestUpgrades(unittest.TestCase):
         setRoles(self.portal, TEST_USER_ID, ["Manager"])
         self.setup = self.portal.portal_setup
 
+    def assert_latest(self):
+        """The site is at the profile's own version, whatever steps it took."""
+        self.assertEqual(
+            self.setup.getLastVersionForProfile(PROFILE),
+            (self.setup.getVersionForProfile(PROFILE),),
+        )
+
+    def as_in_1006(self):
+        """The site before the procedures' online form was in the catalog."""
+        self.portal.portal_catalog.delColumn("online_form_link")
+        self.setup.setLastVersionForProfile(PROFILE, "1006")
+
     def as_in_1000(self):
         """The site as profile 1000 left it."""
         self.as_in_1001()
@@ -101,7 +114,7 @@ class TestUpgrades(unittest.TestCase):
         self.as_in_1000()
         self.assertEqual(self.portal.getLayout(), "document_view")
         self.setup.upgradeProfile(PROFILE)
-        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1004",))
+        self.assert_latest()
         self.assertEqual(self.portal.getLayout(), "commune-home")
         self.assertIn("featured", self.portal.portal_catalog.indexes())
         procedure = api.content.create(
@@ -113,7 +126,7 @@ class TestUpgrades(unittest.TestCase):
     def test_1002_tags_pages_news_and_events(self):
         self.as_in_1001()
         self.setup.upgradeProfile(PROFILE)
-        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1004",))
+        self.assert_latest()
         for portal_type in TAGGED_PLONE_TYPES:
             behaviors = self.portal.portal_types[portal_type].behaviors
             self.assertIn(AUDIENCES, behaviors)
@@ -122,7 +135,7 @@ class TestUpgrades(unittest.TestCase):
     def test_1003_offers_feeds_on_folders(self):
         self.as_in_1002()
         self.setup.upgradeProfile(PROFILE)
-        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1004",))
+        self.assert_latest()
         self.assertTrue(api.portal.get_registry_record(FEEDS))
 
     def test_1004_details_events_and_catalogs_opening_hours(self):
@@ -131,7 +144,7 @@ class TestUpgrades(unittest.TestCase):
         )
         self.as_in_1003()
         self.setup.upgradeProfile(PROFILE)
-        self.assertEqual(self.setup.getLastVersionForProfile(PROFILE), ("1004",))
+        self.assert_latest()
         behaviors = self.portal.portal_types["Event"].behaviors
         self.assertEqual(behaviors.count("imio.website.event_details"), 1)
         [brain] = api.content.find(portal_type="Service")
@@ -147,6 +160,28 @@ class TestUpgrades(unittest.TestCase):
         behaviors = self.portal.portal_types["Event"].behaviors
         self.assertEqual(behaviors.count("imio.website.event_details"), 1)
         self.assertIn("opening_hours", self.portal.portal_catalog.schema())
+
+    def test_1007_catalogs_where_to_ask_online(self):
+        api.content.create(
+            self.portal,
+            "Procedure",
+            id="passeport",
+            online_form_url="https://www.ibz.rrn.fgov.be/",
+        )
+        api.content.create(self.portal, "Procedure", id="permis")
+        self.as_in_1006()
+        self.setup.upgradeProfile(PROFILE)
+        self.assert_latest()
+        links = {
+            brain.getId: brain.online_form_link
+            for brain in api.content.find(portal_type="Procedure")
+        }
+        passport = {"url": "https://www.ibz.rrn.fgov.be/"}
+        self.assertEqual(links, {"passeport": passport, "permis": None})
+        # Run again, it changes nothing.
+        catalog_online_form_links(self.setup)
+        self.assertIn("online_form_link", self.portal.portal_catalog.schema())
+        self.assertEqual(api.content.find(id="passeport")[0].online_form_link, passport)
 
 
 class TestTheme(unittest.TestCase):

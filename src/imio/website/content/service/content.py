@@ -20,7 +20,7 @@ class IService(IAddress, IOpeningHours):
     model.fieldset(
         "contact",
         label=_("Contact"),
-        fields=["phones", "emails", "website", "people"],
+        fields=["phones", "emails", "website", "appointment_url", "people"],
     )
     phones = schema.List(
         title=_("Phone numbers"),
@@ -35,6 +35,14 @@ class IService(IAddress, IOpeningHours):
         required=False,
     )
     website = schema.URI(title=_("Web site"), required=False)
+    appointment_url = schema.URI(
+        title=_("Online appointments"),
+        description=_(
+            "Address of the page where citizens book an appointment with the "
+            "service: the pages of its procedures offer it as the next step."
+        ),
+        required=False,
+    )
 
     directives.widget("people", SelectFieldWidget)
     people = RelationList(
