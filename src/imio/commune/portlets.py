@@ -4,6 +4,12 @@ plone.app.event assigns an "Events" portlet to the right column of the site
 root, which every page inherits. A commune site lists its upcoming events on
 its home page and in its agenda, from the catalog; the portlet repeated them on
 every page and woke each event to format its dates.
+
+Plone assigns a navigation tree to the left column of the site root. On a
+procedure or a service it listed one link, to the page itself; elsewhere, what
+the section's own page lists. Citizens find their way by the header's sections,
+the breadcrumbs, "Je trouve", "Je suis" and the search; editors may still give
+a section a navigation portlet of its own.
 """
 
 from plone.portlets.interfaces import IPortletAssignmentMapping
@@ -12,7 +18,7 @@ from zope.component import getMultiAdapter
 from zope.component import queryUtility
 
 
-REMOVED = (("plone.rightcolumn", "events"),)
+REMOVED = (("plone.rightcolumn", "events"), ("plone.leftcolumn", "navigation"))
 
 
 def remove_root_portlets(site, changes: list[str]) -> None:
