@@ -126,7 +126,7 @@ class TestDemoHomePage(PageTest):
             page.locator(".commune-home-contact .opening-status").is_visible()
         )
         self.assert_fits_and_accessible(recorded, viewport["width"])
-        screenshot(page, name, full_page=True)
+        screenshot(page, name, full_page=viewport is DESKTOP)
         return page
 
     def test_home_on_a_desktop(self):
@@ -167,7 +167,7 @@ class TestDemoHomePage(PageTest):
 
 
 class TestProcedurePage(PageTest):
-    def check_procedure(self, path: str, viewport, name: str):
+    def check_procedure(self, path: str, viewport, name: str = ""):
         before = datetime.now(BRUSSELS)
         recorded = self.open(path, viewport=viewport)
         after = datetime.now(BRUSSELS)
@@ -194,7 +194,9 @@ class TestProcedurePage(PageTest):
         self.assert_fits_and_accessible(recorded, viewport["width"])
         if viewport is PHONE:
             self.assert_big_targets(page, PROCEDURE_TARGETS)
-        screenshot(page, name, full_page=True)
+            summary.evaluate('(box) => box.scrollIntoView({behavior: "instant"})')
+        if name:
+            screenshot(page, name, full_page=viewport is DESKTOP)
         return page
 
     def test_online_procedure_on_a_desktop_leads_to_the_form(self):
@@ -217,9 +219,7 @@ class TestProcedurePage(PageTest):
         self.assertEqual(page.locator("h1").inner_text(), "Composition de ménage")
 
     def test_online_procedure_on_a_phone(self):
-        page = self.check_procedure(
-            "/demarches/composition-de-menage", PHONE, "demarche-en-ligne-telephone"
-        )
+        page = self.check_procedure("/demarches/composition-de-menage", PHONE)
         action = page.get_by_role("link", name="Faire la demande en ligne")
         with page.expect_navigation():
             action.click()
