@@ -1,0 +1,1 @@
+"""The commune site's page layouts: public, transactional and workspace."""

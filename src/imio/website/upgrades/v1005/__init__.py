@@ -1,0 +1,1 @@
+"""1005: the site's own main template and page layouts, without Diazo."""
