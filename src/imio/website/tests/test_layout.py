@@ -15,6 +15,7 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from plone.app.testing import TEST_USER_NAME
 from plone.base.utils import get_installer
 from plone.portlet.static.static import Assignment as StaticText
 from plone.portlets.interfaces import IPortletAssignmentMapping
@@ -143,6 +144,59 @@ class TestPublicLayout(LayoutTestCase):
         )
         self.assertEqual(tree.cssselect("#portal-column-one"), [])
         self.assertTrue(tree.cssselect("footer#portal-footer-wrapper"))
+
+    def test_no_breadcrumbs_on_the_home_page(self):
+        _page, tree = self.render(LayoutPage)
+        self.assertEqual(tree.cssselect("#portal-breadcrumbs"), [])
+        self.assertIn("Coupure d'eau", self.texts(tree, ".imio-alerts")[0])
+
+    def test_visitors_see_a_new_section_at_once(self):
+        _page, tree = self.render(LayoutPage)
+        self.assertNotIn("Services", self.texts(tree, "#portal-mainnavigation a"))
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        login(self.portal, TEST_USER_NAME)
+        services = api.content.create(
+            self.portal, "Folder", id="services", title="Services"
+        )
+        api.content.transition(services, "publish")
+        logout()
+        _page, tree = self.render(LayoutPage)
+        self.assertEqual(
+            self.texts(tree, "#portal-mainnavigation a"),
+            ["Accueil", "Démarches", "Agenda", "Services"],
+        )
+        login(self.portal, TEST_USER_NAME)
+        api.content.rename(services, new_id="services-communaux")
+        services.title = "Services communaux"
+        services.reindexObject()
+        logout()
+        _page, tree = self.render(LayoutPage)
+        self.assertEqual(
+            self.texts(tree, "#portal-mainnavigation a")[-1], "Services communaux"
+        )
+
+    def test_pages_out_of_the_navigation_stay_out_on_their_own_page(self):
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        login(self.portal, TEST_USER_NAME)
+        cookies = api.content.create(
+            self.portal, "Document", id="cookies", title="Cookies"
+        )
+        cookies.exclude_from_nav = True
+        cookies.reindexObject()
+        api.content.transition(cookies, "publish")
+        logout()
+        _page, tree = self.render(LayoutPage, cookies)
+        self.assertNotIn("Cookies", self.texts(tree, "#portal-mainnavigation a"))
+
+    def test_no_toolbar_for_visitors(self):
+        _page, tree = self.render(LayoutPage)
+        self.assertEqual(tree.cssselect("#edit-bar"), [])
+
+    def test_the_toolbar_for_editors(self):
+        login(self.portal, TEST_USER_NAME)
+        setRoles(self.portal, TEST_USER_ID, ["Editor"])
+        _page, tree = self.render(LayoutPage)
+        self.assertTrue(tree.cssselect("#edit-bar #edit-zone"))
 
     def test_the_current_section_is_marked_in_the_page(self):
         _page, tree = self.render(LayoutPage, self.procedures)

@@ -1,5 +1,6 @@
 """What the main template shows around a page, in the layout the page asks for."""
 
+from imio.website.browser.theme.layout import BREADCRUMBS
 from imio.website.browser.theme.layout import layout_for
 from imio.website.browser.theme.layout import PUBLIC_ONLY_ABOVE_CONTENT
 from imio.website.browser.theme.layout import WORKSPACE_ACTIONS
@@ -50,17 +51,30 @@ class PageChrome(BrowserView):
         return viewlet.render()
 
     def above_content(self) -> str:
-        """The area above the content; breadcrumbs and alerts on public pages only."""
+        """The area above the content; breadcrumbs and alerts on public pages only.
+
+        The home page has no breadcrumbs: they would only name itself.
+        """
         manager = self._manager("plone.abovecontent")
         if manager is None:
             return ""
-        manager.update()
         if self.layout.breadcrumbs_and_alerts:
+            left_out = {BREADCRUMBS} if self.at_navigation_root() else set()
+        else:
+            left_out = PUBLIC_ONLY_ABOVE_CONTENT
+        manager.update()
+        if not left_out:
             return manager.render()
         return "".join(
             viewlet.render()
             for viewlet in manager.viewlets
-            if getattr(viewlet, "__name__", None) not in PUBLIC_ONLY_ABOVE_CONTENT
+            if getattr(viewlet, "__name__", None) not in left_out
+        )
+
+    def at_navigation_root(self) -> bool:
+        return (
+            "/".join(self.context.getPhysicalPath())
+            == self.portal_state.navigation_root_path()
         )
 
     def skip_link_url(self) -> str:

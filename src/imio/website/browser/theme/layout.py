@@ -20,7 +20,8 @@ WORKSPACE = "workspace"
 WORKSPACE_ACTIONS = "imio_workspace"
 # Viewlets of the area above the content that only public pages show; the
 # others there (a form's fee, for one) show in every layout.
-PUBLIC_ONLY_ABOVE_CONTENT = frozenset({"plone.path_bar", "imio.website.alerts"})
+BREADCRUMBS = "plone.path_bar"
+PUBLIC_ONLY_ABOVE_CONTENT = frozenset({BREADCRUMBS, "imio.website.alerts"})
 
 
 @dataclass(frozen=True)

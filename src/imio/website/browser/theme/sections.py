@@ -1,8 +1,37 @@
 """The main navigation: the site's sections on one level, the current one marked."""
 
+from html import escape
+from plone import api
 from plone.app.layout.viewlets.common import GlobalSectionsViewlet
-from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from plone.memoize import ram
+from zope.component import getMultiAdapter
 from zope.i18n import translate
+
+
+# Written out rather than through a page template, as Plone does for its own
+# navigation: a template costs half a millisecond more on every page.
+SECTION = (
+    '<li class="site-nav-item section-{id}">'
+    '<a class="site-nav-link" href="{url}"{current}>{title}</a></li>'
+)
+
+
+def _visitors_sections_key(method, viewlet):
+    """What visitors' sections depend on: the site, its language, its content.
+
+    The catalog's counter changes with every indexed change (a section added,
+    published, renamed or moved); the tabs' actions with their last change.
+    """
+    tabs = api.portal.get_tool("portal_actions").get("portal_tabs")
+    actions_changed = max(
+        (action._p_mtime or 0 for action in tabs.objectValues()), default=0
+    )
+    return (
+        viewlet.navigation_root_url,
+        viewlet.request.get("LANGUAGE"),
+        api.portal.get_tool("portal_catalog").getCounter(),
+        actions_changed,
+    )
 
 
 class MainSectionsViewlet(GlobalSectionsViewlet):
@@ -12,13 +41,29 @@ class MainSectionsViewlet(GlobalSectionsViewlet):
     changes the width of the navigation once the page shows.
     """
 
-    index = ViewPageTemplateFile("sections.pt")
+    def render(self) -> str:
+        items = "".join(
+            SECTION.format(
+                id=escape(section["id"]),
+                url=escape(section["url"]),
+                current=(
+                    f' aria-current="{section["current"]}"'
+                    if section["current"]
+                    else ""
+                ),
+                title=escape(section["title"]),
+            )
+            for section in self.sections()
+        )
+        return f'<ul class="site-nav-list" id="portal-globalnav">{items}</ul>'
 
     def sections(self) -> list[dict]:
         context_url = self.context.absolute_url()
         root_url = self.navigation_root_url
+        anonymous = self.portal_state.anonymous()
+        tabs = self._visitors_tabs() if anonymous else self._tabs()
         items = []
-        for tab in self.portal_tabs:
+        for tab in tabs:
             url = tab["url"]
             if url.rstrip("/") == root_url:
                 current = "page" if context_url == root_url else None
@@ -28,15 +73,29 @@ class MainSectionsViewlet(GlobalSectionsViewlet):
                 current = "true"
             else:
                 current = None
+            items.append({**tab, "current": current})
+        return items
+
+    @ram.cache(_visitors_sections_key)
+    def _visitors_tabs(self) -> list[dict]:
+        """The same for every visitor of a site, until its content changes."""
+        return self._tabs()
+
+    def _tabs(self) -> list[dict]:
+        """The sections seen from the navigation root: never an excluded page.
+
+        Plone adds a page excluded from the navigation while one is inside it;
+        the legal pages, out of the navigation, stay out of it on their own
+        pages too.
+        """
+        root = api.portal.get_navigation_root(self.context)
+        tabs_view = getMultiAdapter((root, self.request), name="portal_tabs_view")
+        tabs = []
+        for tab in tabs_view.topLevelTabs():
             if "title" in tab:
                 # An action of portal_tabs ("Home"): its title is a message.
                 title = translate(tab["title"], domain="plone", context=self.request)
             else:
                 title = tab.get("name") or tab["id"]
-            items.append({
-                "id": tab["id"],
-                "title": title,
-                "url": url,
-                "current": current,
-            })
-        return items
+            tabs.append({"id": tab["id"], "title": title, "url": tab["url"]})
+        return tabs
