@@ -66,11 +66,12 @@ start: demo ## Serve the demo commune on http://localhost:$(PORT)/demo
 	@$(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT) logdir=$(VAR)/log
 
 .PHONY: system-packages
-system-packages: ## Install Debian's Chromium, PostgreSQL and HAProxy when missing
+system-packages: ## Install Debian's Chromium, PostgreSQL, HAProxy and Java when missing
 	@missing=""; \
 	command -v chromium > /dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v haproxy > /dev/null || test -x /usr/sbin/haproxy || missing="$$missing haproxy"; \
+	command -v java > /dev/null || missing="$$missing openjdk-17-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
@@ -102,8 +103,16 @@ $(ICAL_CLIENTS): tests/ical/package.json tests/ical/package-lock.json
 	npm ci --prefix tests/ical --no-audit --no-fund
 	@touch $@
 
+# The Nu Html Checker (vnu.jar, on Java) validates the pages we render in tests;
+# its install script, which would download a Java runtime, is not run.
+HTML_CHECKER := tests/html/node_modules/.package-lock.json
+
+$(HTML_CHECKER): tests/html/package.json tests/html/package-lock.json
+	npm ci --prefix tests/html --no-audit --no-fund --ignore-scripts
+	@touch $@
+
 .PHONY: test
-test: install system-packages $(ICAL_CLIENTS) ## Run every test with coverage; last line: N passed, N failed
+test: install system-packages $(ICAL_CLIENTS) $(HTML_CHECKER) ## Run every test with coverage; last line: N passed, N failed
 	@$(BIN)/python tests/run.py
 
 .PHONY: bench

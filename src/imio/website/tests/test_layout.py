@@ -196,7 +196,11 @@ class TestPublicLayout(LayoutTestCase):
         login(self.portal, TEST_USER_NAME)
         setRoles(self.portal, TEST_USER_ID, ["Editor"])
         _page, tree = self.render(LayoutPage)
-        self.assertTrue(tree.cssselect("#edit-bar #edit-zone"))
+        self.assertTrue(tree.cssselect("#edit-bar #edit-zone[role=toolbar]"))
+        # Valid HTML: no toolbar role on a <section>, no "icon" attribute.
+        self.assertEqual(tree.cssselect("section[role]"), [])
+        self.assertEqual(tree.cssselect("[icon]"), [])
+        self.assertTrue(tree.cssselect("#personaltools-logout[href]"))
 
     def test_the_current_section_is_marked_in_the_page(self):
         _page, tree = self.render(LayoutPage, self.procedures)
