@@ -69,3 +69,37 @@ class TestSiteProfilePage(unittest.TestCase):
         self.assertIn(
             "imio-site-profile", [action.id for action in controlpanel.listActions()]
         )
+
+
+class TestUpgradeChains(unittest.TestCase):
+    """A site at any earlier version of our profiles reaches the current one.
+
+    GenericSetup only proposes a step whose source is the site's version: a
+    step registered from a version that no other step reaches would never run,
+    and the site would be marked up to date without it.
+    """
+
+    layer = IMIO_COMMUNE_INTEGRATION_TESTING
+
+    def test_every_profile_has_an_unbroken_chain_to_its_version(self):
+        from Products.GenericSetup.upgrade import _upgrade_registry
+
+        site = self.layer["app"][COMMUNE_SITE_ID]
+        setup = site["portal_setup"]
+        for package in ("imio.website", "imio.eguichet", "imio.commune"):
+            profile = f"{package}:default"
+            steps = _upgrade_registry.getUpgradeStepsForProfile(profile).values()
+            edges = set()
+            for step in steps:
+                for entry in step if isinstance(step, list) else [step]:
+                    entry = entry[1] if isinstance(entry, tuple) else entry
+                    edges.add((".".join(entry.source), ".".join(entry.dest)))
+            sources = {source for source, _dest in edges}
+            dests = {dest for _source, dest in edges}
+            version = setup.getVersionForProfile(profile)
+            with self.subTest(profile=profile):
+                self.assertIn(version, dests)
+                # Every step starts where another step ends, but the first.
+                self.assertEqual(
+                    sorted(sources - dests), [min(sources, key=int)], sorted(edges)
+                )
