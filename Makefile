@@ -124,6 +124,17 @@ bench: install system-packages ## Benchmarks, printed as ratios against a baseli
 	$(BIN)/python bench/eguichet_submit.py
 	$(BIN)/python bench/home_page.py
 
+# Lighthouse, pinned in bench/lighthouse, audits the demo on Debian's Chromium.
+LIGHTHOUSE := bench/lighthouse/node_modules/.package-lock.json
+
+$(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	npm ci --prefix bench/lighthouse --no-audit --no-fund
+	@touch $@
+
+.PHONY: lighthouse
+lighthouse: install system-packages $(LIGHTHOUSE) ## Lighthouse scores of home, a procedure and a form (mobile, desktop) into var/lighthouse
+	@CHROME_PATH=/usr/bin/chromium $(BIN)/python bench/lighthouse/run.py
+
 .PHONY: bench-fleet
 bench-fleet: install ## Deploy all 261 Walloon communes into one FileStorage (long)
 	$(BIN)/python bench/fleet.py
