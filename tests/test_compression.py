@@ -58,11 +58,16 @@ class CompressedInstanceLayer(DemoInstanceLayer):
 
     def setUp(self):
         super().setUp()
-        for file_id, data, filename, content_type in (
-            ("depliant-collectes", LEAFLET, "collectes.pdf", "application/pdf"),
-            ("calendrier-collectes", CALENDAR_CSV, "collectes.csv", "text/csv"),
-        ):
-            self.publish_file(file_id, data, filename, content_type)
+        try:
+            for file_id, data, filename, content_type in (
+                ("depliant-collectes", LEAFLET, "collectes.pdf", "application/pdf"),
+                ("calendrier-collectes", CALENDAR_CSV, "collectes.csv", "text/csv"),
+            ):
+                self.publish_file(file_id, data, filename, content_type)
+        except BaseException:
+            # The instance is stopped even when adding the files fails.
+            super().tearDown()
+            raise
 
     def publish_file(self, file_id, data, filename, content_type):
         site = urlsplit(self["site_url"])
