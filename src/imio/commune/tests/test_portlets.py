@@ -118,6 +118,6 @@ class TestUpgradeTo1008(unittest.TestCase):
 
     def test_site_made_before_loses_the_navigation_portlet(self):
         left_column(self.site)["navigation"] = navigation.Assignment()
-        self.site["portal_setup"].setLastVersionForProfile(PROFILE, "1007")
+        self.site["portal_setup"].setLastVersionForProfile(PROFILE, "1006")
         self.assertEqual(upgrade_site(self.site), f"mis à niveau : {PROFILE}")
         self.assertNotIn("navigation", left_column(self.site))

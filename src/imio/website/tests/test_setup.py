@@ -72,10 +72,10 @@ class TestUpgrades(unittest.TestCase):
             (self.setup.getVersionForProfile(PROFILE),),
         )
 
-    def as_in_1006(self):
+    def as_in_1005(self):
         """The site before the procedures' online form was in the catalog."""
         self.portal.portal_catalog.delColumn("online_form_link")
-        self.setup.setLastVersionForProfile(PROFILE, "1006")
+        self.setup.setLastVersionForProfile(PROFILE, "1005")
 
     def as_in_1000(self):
         """The site as profile 1000 left it."""
@@ -169,7 +169,7 @@ class TestUpgrades(unittest.TestCase):
             online_form_url="https://www.ibz.rrn.fgov.be/",
         )
         api.content.create(self.portal, "Procedure", id="permis")
-        self.as_in_1006()
+        self.as_in_1005()
         self.setup.upgradeProfile(PROFILE)
         self.assert_latest()
         links = {
