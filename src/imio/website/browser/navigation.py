@@ -50,6 +50,10 @@ class TermNavigationView(BrowserView):
     def heading(self) -> str:
         return self._(self.title)
 
+    @property
+    def page_title(self) -> str:
+        return self.term_title() if self.term is not None else self.heading()
+
     def url(self) -> str:
         return f"{self.context.absolute_url()}/@@{self.__name__}"
 

@@ -82,6 +82,12 @@ class SearchView(BrowserView):
     def _(self, message) -> str:
         return translate(message, context=self.request)
 
+    @property
+    def page_title(self) -> str:
+        if self.text:
+            return self._(_("Search: ${terms}", mapping={"terms": self.text}))
+        return self._(_("Site search"))
+
     def single(self, name: str) -> str:
         value = self.request.form.get(name, "")
         if isinstance(value, list):
