@@ -136,7 +136,7 @@ class TestPublicLayout(LayoutTestCase):
             self.texts(tree, "#portal-mainnavigation a"),
             ["Accueil", "Démarches", "Agenda"],
         )
-        self.assertEqual(tree.cssselect("#portal-logo")[0].get("title"), "Plone site")
+        self.assertEqual(self.texts(tree, "#portal-logo"), ["Plone site"])
         self.assertIn("Coupure d'eau", self.texts(tree, ".imio-alerts")[0])
         self.assertEqual(self.texts(tree, "#portal-breadcrumbs a"), ["Accueil"])
         self.assertEqual(

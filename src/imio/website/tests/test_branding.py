@@ -1,0 +1,142 @@
+"""The commune's logo, name and favicon in every page; never Plone's logo."""
+
+from imio.website.browser.branding import image_size
+from imio.website.browser.branding import initials
+from imio.website.browser.branding import mark_svg
+from imio.website.browser.branding import site_logo
+from imio.website.interfaces import IImioWebsiteLayer
+from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
+from imio.website.tests.helpers import read_in
+from plone import api
+from plone.formwidget.namedfile.converter import b64encode_file
+from zope.interface import alsoProvides
+
+import io
+import lxml.etree
+import lxml.html
+import PIL.Image
+import unittest
+
+
+def png(width: int, height: int) -> bytes:
+    output = io.BytesIO()
+    PIL.Image.new("RGB", (width, height), "#7a1f2b").save(output, "PNG")
+    return output.getvalue()
+
+
+SHIELD = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 240 80">'
+    b'<rect width="240" height="80" fill="#7a1f2b"/></svg>'
+)
+
+
+class TestMark(unittest.TestCase):
+    def test_initials_leave_out_what_the_commune_is(self):
+        self.assertEqual(initials("Ville de Namur"), "N")
+        self.assertEqual(initials("Commune de Gesves"), "G")
+        self.assertEqual(initials("Commune d'Ohey"), "O")
+        self.assertEqual(initials("Ville de Braine-l'Alleud"), "BA")
+        self.assertEqual(initials("Gemeinde Bütgenbach"), "B")
+        self.assertEqual(initials("Écaussinnes"), "E")
+
+    def test_mark_in_the_communes_colour_with_white_initials(self):
+        svg = lxml.etree.fromstring(mark_svg("Ville de Namur", "#7a1f2b").encode())
+        ns = {"svg": "http://www.w3.org/2000/svg"}
+        [shield] = svg.xpath("//svg:path", namespaces=ns)
+        [text] = svg.xpath("//svg:text", namespaces=ns)
+        self.assertEqual(shield.get("fill"), "#7a1f2b")
+        self.assertEqual((text.text, text.get("fill")), ("N", "#ffffff"))
+
+    def test_mark_without_a_colour_takes_the_theme_s(self):
+        self.assertIn('fill="#005a85"', mark_svg("Commune de Gesves", None))
+        self.assertIn('fill="#005a85"', mark_svg("Commune de Gesves", "red"))
+
+
+class TestImageSize(unittest.TestCase):
+    def test_png(self):
+        self.assertEqual(image_size("logo.png", png(300, 100)), (300, 100))
+
+    def test_svg_view_box_or_size(self):
+        self.assertEqual(image_size("logo.svg", SHIELD), (240, 80))
+        sized = b'<svg width="120px" height="60" viewBox="0 0 10 5"></svg>'
+        self.assertEqual(image_size("logo.svg", sized), (120, 60))
+
+    def test_unreadable(self):
+        self.assertIsNone(image_size("logo.png", b"GIF89a"))
+        self.assertIsNone(image_size("logo.svg", b"<html></html>"))
+        self.assertIsNone(image_size("logo.svg", b'<svg width="100%"></svg>'))
+
+    def test_logo_shown_56_px_high(self):
+        logo = site_logo(b64encode_file("Logo de Namur.svg", SHIELD))
+        self.assertEqual(
+            logo,
+            {
+                "filename": "Logo de Namur.svg",
+                "type": "image/svg+xml",
+                "width": 168,
+                "height": 56,
+            },
+        )
+
+
+class TestHeaderBrand(unittest.TestCase):
+    layer = IMIO_WEBSITE_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        self.request = self.layer["request"]
+        alsoProvides(self.request, IImioWebsiteLayer)
+        read_in("fr", self.request)
+        api.portal.set_registry_record("plone.site_title", "Ville de Namur")
+
+    def page(self):
+        return lxml.html.fromstring(self.portal.restrictedTraverse("@@search")())
+
+    def test_generated_mark_and_name_without_a_logo(self):
+        tree = self.page()
+        [link] = tree.cssselect("header .site-brand a")
+        self.assertEqual(link.get("href"), "http://nohost/plone")
+        [image] = link.cssselect("img")
+        self.assertEqual(image.get("src"), "http://nohost/plone/@@commune-mark.svg")
+        self.assertEqual(image.get("alt"), "Ville de Namur")
+        self.assertEqual((image.get("width"), image.get("height")), ("56", "56"))
+        self.assertEqual(link.text_content(), "Ville de Namur")
+        [icon] = tree.cssselect("link[rel=icon]")
+        self.assertEqual(icon.get("href"), "http://nohost/plone/@@commune-mark.svg")
+        self.assertEqual(icon.get("type"), "image/svg+xml")
+        self.assertNotIn("plone-logo", lxml.html.tostring(tree).decode())
+
+    def test_mark_served_in_the_communes_colour(self):
+        mark = self.portal.restrictedTraverse("@@commune-mark.svg")()
+        self.assertIn(">N</text>", mark)
+        self.assertEqual(
+            self.request.response.getHeader("Content-Type"), "image/svg+xml"
+        )
+        favicon = self.portal.restrictedTraverse("favicon.ico")()
+        self.assertEqual(favicon, mark)
+
+    def test_the_communes_logo(self):
+        api.portal.set_registry_record(
+            "plone.site_logo", b64encode_file("Logo Namur été.png", png(300, 100))
+        )
+        tree = self.page()
+        [image] = tree.cssselect("header .site-brand img")
+        self.assertEqual(
+            image.get("src"),
+            "http://nohost/plone/@@site-logo/Logo%20Namur%20%C3%A9t%C3%A9.png",
+        )
+        self.assertEqual((image.get("width"), image.get("height")), ("168", "56"))
+        [icon] = tree.cssselect("link[rel=icon]")
+        self.assertEqual(icon.get("href"), image.get("src"))
+        self.assertEqual(icon.get("type"), "image/png")
+        self.assertEqual(self.portal.restrictedTraverse("favicon.ico")(), png(300, 100))
+
+    def test_a_favicon_chosen_in_the_site_settings_stays(self):
+        api.portal.set_registry_record(
+            "plone.site_favicon", b64encode_file("commune.ico", b"\x00\x00\x01\x00")
+        )
+        tree = self.page()
+        icons = tree.cssselect("link[rel=icon]")
+        self.assertEqual(
+            icons[0].get("href"), "http://nohost/plone/favicon.ico?name=commune.ico"
+        )
