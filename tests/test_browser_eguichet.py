@@ -235,7 +235,7 @@ class EguichetBrowserTestCase(unittest.TestCase):
             screenshot(page, f"{shots}-01-formulaire")
         page.click("#form-buttons-continue")
         page.wait_for_load_state()
-        self.assertIn("Vérifiez vos réponses avant de les envoyer.", page.content())
+        self.assertEqual(page.locator("h1").inner_text(), "Vérifiez vos réponses")
         if shots:
             screenshot(page, f"{shots}-02-verification")
         with page.expect_navigation():

@@ -63,6 +63,8 @@ class IEguichetForm(model.Schema):
             "processing_service",
             "delay_days",
             "fee",
+            "documents",
+            "duration_minutes",
             "retention_months",
             "opening_date",
             "closing_date",
@@ -94,6 +96,19 @@ class IEguichetForm(model.Schema):
         title=_("Fee (EUR)"),
         description=_("Shown to the citizen; not charged online."),
         min=Decimal(0),
+        required=False,
+    )
+    documents = schema.Text(
+        title=_("What the citizen needs"),
+        description=_(
+            "The documents or information to have at hand, one per line; "
+            "shown before the form's first field."
+        ),
+        required=False,
+    )
+    duration_minutes = schema.Int(
+        title=_("Time to fill in the form (minutes)"),
+        min=1,
         required=False,
     )
     retention_months = schema.Int(

@@ -12,6 +12,7 @@ from imio.eguichet import temporary_uploads
 from imio.eguichet.actions import submitted_case
 from imio.eguichet.browser.form import EguichetForm
 from imio.eguichet.browser.form import EguichetFormView
+from imio.eguichet.browser.form import page_text
 from imio.eguichet.display import format_date
 from plone import api
 from plone.namedfile.interfaces import INamed
@@ -39,6 +40,15 @@ FILE_LOST = _(
 
 class CheckAnswersForm(EguichetForm):
     """Continuer shows the answers; Modifier goes back; Envoyer creates the case."""
+
+    @property
+    def page_title(self) -> str:
+        if self.step != CHECK:
+            return super().page_title
+        return page_text(
+            _("Check your answers — ${form}", mapping={"form": self.context.Title()}),
+            self.request,
+        )
 
     check_template = ViewPageTemplateFile("templates/check_answers.pt")
     buttons = button.Buttons()
@@ -127,9 +137,13 @@ class CheckAnswersForm(EguichetForm):
             for name in ("modify", "send")
         )
 
+    def shows_introduction(self) -> bool:
+        return self.step == FILL
+
     def updateActions(self):
         # Easyform names its button "submit" and labels it from the form.
         super(EasyFormForm, self).updateActions()
+        self.style_actions()
 
     # The summary
 
@@ -141,6 +155,8 @@ class CheckAnswersForm(EguichetForm):
                 "text": self.answer_text(
                     widget.field, self.answers.get(widget.field.__name__)
                 ),
+                # Modifier beside the answer goes back to its field.
+                "change_action": f"{self.action()}#{widget.id}",
             }
             for widget in self.all_widgets().values()
             if widget.field.__name__ in self.schema
@@ -151,12 +167,6 @@ class CheckAnswersForm(EguichetForm):
         if self.context.getLayout() == self.__name__:
             return url
         return f"{url}/@@{self.__name__}"
-
-    def all_widgets(self) -> dict:
-        widgets = dict(self.widgets.items())
-        for group in self.groups:
-            widgets.update(group.widgets.items())
-        return widgets
 
     def answer_text(self, field, value) -> str:
         if value in (None, "", [], (), set()):

@@ -1,7 +1,7 @@
 """The fee of an e-guichet form, on the pages a citizen goes through.
 
-The form's page, the check-your-answers page (the same view, posted) and the
-confirmation page show it; the editors' pages do not.
+The check-your-answers page and the confirmation page show it; the form's
+page says it in its introduction; the editors' pages do not.
 """
 
 from imio.eguichet import _
@@ -21,7 +21,10 @@ class FeeViewlet(ViewletBase):
         self.page = getattr(self.view, "__name__", "")
 
     def available(self) -> bool:
-        return self.fee is not None and self.page in CITIZEN_PAGES
+        if self.fee is None or self.page not in CITIZEN_PAGES:
+            return False
+        form = getattr(self.view, "form_instance", None)
+        return not (form is not None and form.shows_introduction())
 
     def text(self):
         language = self.request.get("LANGUAGE") or api.portal.get_default_language()

@@ -19,6 +19,7 @@ from imio.eguichet.withdraw import WITHDRAWN
 from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from zope.i18n import translate
 from zope.component import getMultiAdapter
 
 
@@ -66,11 +67,20 @@ class FollowView(BrowserView):
     """Reference and access code in, status, history and messages out."""
 
     template = ViewPageTemplateFile("templates/follow.pt")
+    page_layout = "transactional"
     case = None
     error = None
 
     withdraw_error = None
     answer_error = None
+
+    @property
+    def page_title(self) -> str:
+        return translate(
+            _("Follow your request"),
+            context=self.request,
+            target_language=self.request.get("LANGUAGE") or None,
+        )
 
     def __call__(self):
         self.request.response.setHeader("Cache-Control", "private, no-store")

@@ -10,22 +10,29 @@ page shows once more beside the reference.
 """
 
 from AccessControl import getSecurityManager
+from Acquisition import aq_parent
 from collective.easyform.browser.view import EasyFormForm
 from collective.easyform.browser.view import EasyFormFormWrapper
 from DateTime import DateTime
+from imio.eguichet import _
 from imio.eguichet.access_codes import seal
 from imio.eguichet.access_codes import unseal
 from imio.eguichet.actions import submitted_case
+from imio.eguichet.behaviors import CITIZENS
+from imio.eguichet.behaviors import IEguichetForm
 from imio.eguichet.browser.follow import case_by_reference
 from imio.eguichet.browser.follow import FOLLOW_VIEW
 from imio.eguichet.browser.follow import follow_url
 from imio.eguichet.browser.thanks import thanks_text
 from imio.eguichet.browser.thanks import thanks_title
+from imio.eguichet.display import format_amount
 from imio.eguichet.schema import form_schema
 from plone import api
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from zope.i18n import translate
 
+from urllib.parse import urlencode
 from urllib.parse import urlsplit
 
 import time
@@ -34,6 +41,17 @@ import time
 CONFIRMATION_VIEW = "demande-envoyee"
 SENT_COOKIE = "imio_eguichet_sent"
 SENT_COOKIE_SECONDS = 3600
+# The layout of the pages a citizen goes through to send a request.
+TRANSACTIONAL = "transactional"
+# The buttons that take the citizen a step further: easyform's and ours.
+PRIMARY_ACTIONS = ("submit", "continue", "send")
+
+
+def page_text(message, request) -> str:
+    """``message`` in the page's language, for the page's title."""
+    return translate(
+        message, context=request, target_language=request.get("LANGUAGE") or None
+    )
 
 
 def sent_cookie(case, access_code) -> str:
@@ -84,9 +102,112 @@ class CaseConfirmation:
 class EguichetForm(CaseConfirmation, EasyFormForm):
     """An easyform whose submission ends on the confirmation of the case."""
 
+    form_template = ViewPageTemplateFile("templates/form.pt")
+    page_layout = TRANSACTIONAL
+
+    @property
+    def page_title(self) -> str:
+        return self.context.Title()
+
     @property
     def schema(self):
         return form_schema(self.context, self.request)
+
+    def updateActions(self):
+        super().updateActions()
+        self.style_actions()
+
+    def style_actions(self):
+        """One primary button, big; the other actions secondary."""
+        for name, action in self.actions.items():
+            primary = name in PRIMARY_ACTIONS
+            action.addClass(
+                "btn btn-primary btn-lg" if primary else "btn btn-secondary btn-lg"
+            )
+
+    def render(self):
+        # The errors are summarised above the form, with links to the fields:
+        # Plone's message above the form would say it a second time.
+        if self.error_summary():
+            self.status = ""
+        return super().render()
+
+    # What the citizen reads before the first field
+
+    def shows_introduction(self) -> bool:
+        """Whether this page is the form itself, after its introduction."""
+        return not self.thanksPage
+
+    def introduction(self) -> dict:
+        """What the citizen needs, how long it takes, cost, delay, their data."""
+        settings = IEguichetForm(self.context)
+        language = self.request.get("LANGUAGE") or api.portal.get_default_language()
+        return {
+            "documents": [
+                line.strip()
+                for line in (getattr(settings, "documents", None) or "").splitlines()
+                if line.strip()
+            ],
+            "duration": getattr(settings, "duration_minutes", None),
+            "fee": settings.fee is not None and format_amount(settings.fee, language),
+            "delay": settings.delay_days,
+            "sign_in": settings.submitters == CITIZENS,
+            "service": self.service_title(settings.processing_service),
+            "commune": api.portal.get().Title(),
+            "retention": settings.retention_months,
+        }
+
+    def service_title(self, group_id) -> str | None:
+        group = api.group.get(groupname=group_id) if group_id else None
+        if group is None:
+            return None
+        return group.getProperty("title") or group_id
+
+    def must_sign_in(self) -> bool:
+        """Whether the citizen must still sign in to send this form."""
+        return (
+            IEguichetForm(self.context).submitters == CITIZENS
+            and api.user.is_anonymous()
+        )
+
+    def sign_in_url(self) -> str:
+        """Plone's login, bringing the citizen back to this form."""
+        portal_url = api.portal.get().absolute_url()
+        return f"{portal_url}/login?{urlencode({'came_from': self.form_url()})}"
+
+    def form_url(self) -> str:
+        return self.request.get("ACTUAL_URL") or self.context.absolute_url()
+
+    def back_url(self) -> str:
+        """Before the first step: the page that leads to the form."""
+        return aq_parent(self.context).absolute_url()
+
+    # Errors, summarised above the form and repeated at each field
+
+    def all_widgets(self) -> dict:
+        widgets = dict(self.widgets.items())
+        for group in self.groups:
+            widgets.update(group.widgets.items())
+        return widgets
+
+    def error_summary(self) -> list[dict]:
+        """Each field in error: its label, the message, the link to the field."""
+        summary = [
+            {
+                "label": translate(widget.label, context=self.request),
+                "message": translate(widget.error.message, context=self.request),
+                "anchor": f"#{widget.id}",
+            }
+            for widget in self.all_widgets().values()
+            if widget.error is not None and widget.mode == "input"
+        ]
+        # The errors of the whole form (two fields that disagree): no link.
+        summary.extend(
+            {"label": None, "message": translate(error.message, context=self.request)}
+            for error in self.widgets.errors
+            if getattr(error, "widget", None) is None
+        )
+        return summary
 
     def update(self):
         super().update()
@@ -112,12 +233,27 @@ class EguichetForm(CaseConfirmation, EasyFormForm):
 
 class EguichetFormView(EasyFormFormWrapper):
     form = EguichetForm
+    index = ViewPageTemplateFile("templates/form_layout.pt")
+    page_layout = TRANSACTIONAL
+
+    @property
+    def page_title(self) -> str:
+        form = getattr(self, "form_instance", None)
+        return form.page_title if form is not None else self.context.Title()
 
 
 class ConfirmationView(CaseConfirmation, BrowserView):
     """``{form}/@@demande-envoyee``: the reference, the code, what comes next."""
 
     template = ViewPageTemplateFile("templates/confirmation_page.pt")
+    page_layout = TRANSACTIONAL
+
+    @property
+    def page_title(self) -> str:
+        return page_text(
+            _("Request sent — ${form}", mapping={"form": self.context.Title()}),
+            self.request,
+        )
 
     def __call__(self):
         self.case, self.access_code = read_sent_cookie(

@@ -1,16 +1,26 @@
 """``@@mes-demarches``: a logged-in citizen's own cases."""
 
 from AccessControl import Unauthorized
+from imio.eguichet import _
 from imio.eguichet.reference import format_reference
 from plone import api
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from zope.i18n import translate
 
 
 class MyCasesView(BrowserView):
     """The cases whose applicant is the current user, newest first."""
 
     template = ViewPageTemplateFile("templates/my_cases.pt")
+
+    @property
+    def page_title(self) -> str:
+        return translate(
+            _("My requests"),
+            context=self.request,
+            target_language=self.request.get("LANGUAGE") or None,
+        )
 
     def __call__(self):
         if api.user.is_anonymous():

@@ -27,6 +27,10 @@ CHECKED_LAYOUT = "demande"
 POPULATION = "population-etat-civil"
 SECRETARIAT = "secretariat"
 WORKS = "travaux"
+# What a citizen needs to sign in to the forms that ask for it.
+ELECTRONIC_ID = (
+    "Votre carte d'identité électronique et son code PIN, pour vous connecter"
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ class LibraryForm:
     delay_days: int | None = None
     fee: Decimal | None = None
     retention_months: int = 24
+    # What the citizen needs at hand, one per line, and minutes to fill in.
+    documents: str = ""
+    duration_minutes: int | None = None
 
     @property
     def fields_model(self) -> str:
@@ -76,6 +83,8 @@ FORMS = (
         delay_days=2,
         fee=Decimal("3.00"),
         retention_months=12,
+        documents=ELECTRONIC_ID,
+        duration_minutes=5,
     ),
     LibraryForm(
         id="composition-de-menage",
@@ -87,6 +96,8 @@ FORMS = (
         delay_days=2,
         fee=Decimal("3.00"),
         retention_months=12,
+        documents=ELECTRONIC_ID,
+        duration_minutes=5,
     ),
     LibraryForm(
         id="extrait-acte",
@@ -98,6 +109,9 @@ FORMS = (
         delay_days=5,
         fee=Decimal("5.00"),
         retention_months=12,
+        documents="La date et le lieu de l'acte (naissance, mariage ou décès)\n"
+        "Les noms des personnes concernées",
+        duration_minutes=5,
     ),
     LibraryForm(
         id="declaration-perte-document",
@@ -109,6 +123,9 @@ FORMS = (
         submitters=CITIZENS,
         delay_days=1,
         retention_months=60,
+        documents="Le numéro du document perdu ou volé, s'il vous est connu\n"
+        "Le numéro du procès-verbal de la police, en cas de vol",
+        duration_minutes=10,
     ),
     LibraryForm(
         id="reservation-salle",
@@ -120,6 +137,8 @@ FORMS = (
         delay_days=10,
         fee=Decimal("150.00"),
         retention_months=24,
+        documents="Les dates et heures souhaitées\nLe nombre de personnes attendues",
+        duration_minutes=10,
     ),
     LibraryForm(
         id="signalement-voirie",
@@ -130,6 +149,9 @@ FORMS = (
         service=WORKS,
         delay_days=15,
         retention_months=24,
+        documents="L'adresse ou l'endroit précis du problème\n"
+        "Une photo, si vous en avez une (facultatif)",
+        duration_minutes=5,
     ),
     LibraryForm(
         id="occupation-domaine-public",
@@ -141,6 +163,9 @@ FORMS = (
         delay_days=15,
         fee=Decimal("25.00"),
         retention_months=36,
+        documents="L'adresse et les dates de l'occupation\n"
+        "La surface occupée (en mètres carrés)",
+        duration_minutes=10,
     ),
     LibraryForm(
         id="inscription-stage",
@@ -151,6 +176,9 @@ FORMS = (
         service=SECRETARIAT,
         delay_days=5,
         retention_months=24,
+        documents="Les nom, prénom et date de naissance de l'enfant\n"
+        "Les coordonnées d'une personne à contacter en cas d'urgence",
+        duration_minutes=10,
     ),
     LibraryForm(
         id="carte-stationnement-riverain",
@@ -163,6 +191,8 @@ FORMS = (
         delay_days=10,
         fee=Decimal("10.00"),
         retention_months=36,
+        documents=f"{ELECTRONIC_ID}\nLe certificat d'immatriculation de votre véhicule",
+        duration_minutes=5,
     ),
 )
 FORM_IDS = tuple(form.id for form in FORMS)
@@ -208,6 +238,8 @@ def install_form(container, form_id: str, processing_service: str | None = None)
         delay_days=ready.delay_days,
         fee=ready.fee,
         retention_months=ready.retention_months,
+        documents=ready.documents or None,
+        duration_minutes=ready.duration_minutes,
     )
     form.setLayout(CHECKED_LAYOUT)
     _publish(form)

@@ -144,13 +144,17 @@ class TestLibraryFormPages(unittest.TestCase):
             self.form.absolute_url(), VALID_ANSWERS["extrait-acte"]
         )
         self.assertIn("Vérifiez vos réponses", summary.text)
-        answers = text_of(summary, "//dl[@class='eguichet-answers']/dd")
+        answers = text_of(
+            summary,
+            "//dl[@class='eguichet-answers']//dd[contains(@class, 'eguichet-answer ')]",
+        )
         self.assertIn("12 avril 2019", answers)
 
     def test_the_fee_before_filling_when_checking_and_once_sent(self):
         fee = "Coût : 5,00 €"
         form_page = self.citizen.get(self.form.absolute_url())
-        self.assertEqual(text_of(form_page, "//p[@class='eguichet-fee']"), [fee])
+        # Before filling in, the introduction says it, once.
+        self.assertEqual(text_of(form_page, "//*[@class='eguichet-fee']"), [fee])
         summary = self.citizen.fill(
             self.form.absolute_url(), VALID_ANSWERS["extrait-acte"]
         )
@@ -161,4 +165,4 @@ class TestLibraryFormPages(unittest.TestCase):
         self.assertEqual(text_of(sent, "//p[@class='eguichet-fee']"), [fee])
         # A free form shows no cost.
         free = self.citizen.get(self.free.absolute_url())
-        self.assertEqual(text_of(free, "//p[@class='eguichet-fee']"), [])
+        self.assertEqual(text_of(free, "//*[@class='eguichet-fee']"), [])

@@ -48,14 +48,19 @@ class TestCheckAnswers(unittest.TestCase):
     def test_summary_shows_the_answers_escaped_and_creates_nothing(self):
         summary = self.citizen.fill(self.url, ANSWERS, UPLOAD)
         self.assertEqual(summary.status_code, 200)
-        self.assertIn("Vérifiez vos réponses avant de les envoyer.", summary.text)
+        self.assertIn(">Vérifiez vos réponses</h1>", summary.text)
         answers = html.fromstring(summary.text).xpath(
             "//dl[@class='eguichet-answers']"
         )[0]
         rows = dict(
             zip(
-                [dt.text_content() for dt in answers.xpath("dt")],
-                [dd.text_content() for dd in answers.xpath("dd")],
+                [dt.text_content() for dt in answers.xpath(".//dt")],
+                [
+                    dd.text_content()
+                    for dd in answers.xpath(
+                        ".//dd[contains(@class, 'eguichet-answer ')]"
+                    )
+                ],
                 strict=True,
             )
         )

@@ -1,6 +1,8 @@
 """Installing and removing imio.eguichet."""
 
+from imio.eguichet.behaviors import IEguichetForm
 from imio.eguichet.interfaces import IImioEguichetLayer
+from imio.eguichet.library import install_form
 from imio.eguichet.testing import add_form
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
 from plone import api
@@ -41,7 +43,7 @@ class TestUpgrades(unittest.TestCase):
         setup.setLastVersionForProfile("imio.eguichet:default", "1000")
         setup.upgradeProfile("imio.eguichet:default")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1008",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1009",)
         )
         for permission in ("Access Dashboard", "Export Cases"):
             roles = [
@@ -77,7 +79,7 @@ class TestUpgrades(unittest.TestCase):
             setup.upgradeProfile("imio.eguichet:default")
             self.assertEqual(fti.view_methods, ("view", "demande"))
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1008",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1009",)
         )
 
     def test_1004_puts_the_cases_in_the_personal_menu(self):
@@ -93,7 +95,7 @@ class TestUpgrades(unittest.TestCase):
             ["mes-demarches", "demandes-dashboard"],
         )
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1008",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1009",)
         )
 
     def test_1006_lets_agents_resume_or_refuse_a_case_awaiting_information(self):
@@ -112,7 +114,33 @@ class TestUpgrades(unittest.TestCase):
         )
         self.assertEqual(workflow.transitions["resume"].new_state_id, "in_progress")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1008",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1009",)
+        )
+
+    def test_1009_tells_what_the_library_forms_need_and_editors_words_stay(self):
+        portal = self.layer["portal"]
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        extract = IEguichetForm(install_form(portal, "extrait-acte"))
+        extract.documents = None
+        extract.duration_minutes = None
+        hall = IEguichetForm(install_form(portal, "reservation-salle"))
+        hall.documents = "Le plan de votre événement"
+        hall.duration_minutes = 20
+        setup = portal.portal_setup
+        setup.setLastVersionForProfile("imio.eguichet:default", "1008")
+        setup.upgradeProfile("imio.eguichet:default")
+        self.assertEqual(
+            extract.documents.splitlines(),
+            [
+                "La date et le lieu de l'acte (naissance, mariage ou décès)",
+                "Les noms des personnes concernées",
+            ],
+        )
+        self.assertEqual(extract.duration_minutes, 5)
+        self.assertEqual(hall.documents, "Le plan de votre événement")
+        self.assertEqual(hall.duration_minutes, 20)
+        self.assertEqual(
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1009",)
         )
 
 

@@ -242,9 +242,10 @@ class TestWorkspacePages(unittest.TestCase):
                 view.page_title,
                 f"Demande {case.formatted_reference()} : Certificat de résidence",
             )
+        # Its applicant follows it on a page of one task, as the follow-up.
         with api.env.adopt_roles(["Owner"]):
             view = api.content.get_view("view", case, request)
-            self.assertEqual(view.page_layout, "public")
+            self.assertEqual(view.page_layout, "transactional")
 
 
 class TestWorkspaceNavigation(unittest.TestCase):
@@ -331,7 +332,7 @@ class TestUpgradeToTheWorkspace(unittest.TestCase):
         setup.setLastVersionForProfile("imio.eguichet:default", "1006")
         setup.upgradeProfile("imio.eguichet:default")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1008",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1009",)
         )
         self.assertWorkspace(portal, registry)
         # Run again, it changes nothing.

@@ -39,8 +39,8 @@ class CaseView(WorkspacePage, BrowserView):
 
     @property
     def page_layout(self) -> str:
-        """The agents' workspace for them; the public site for the applicant."""
-        return "workspace" if self.can_view_internal_notes() else "public"
+        """The agents' workspace for them; one task's page for the applicant."""
+        return "workspace" if self.can_view_internal_notes() else "transactional"
 
     @property
     def page_title(self) -> str:

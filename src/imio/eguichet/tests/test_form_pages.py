@@ -1,0 +1,259 @@
+"""The pages a citizen goes through, after GOV.UK's question pages.
+
+An introduction before the first field, "(facultatif)" instead of a red dot,
+a back link, one primary button per step, "Modifier" beside each answer, the
+confirmation of a request, and the sign-in that comes back to the form.
+"""
+
+from imio.eguichet.library import install_form
+from imio.eguichet.testing import add_form
+from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
+from imio.eguichet.testing import SERVICE
+from imio.eguichet.tests.library_helpers import Citizen
+from imio.eguichet.tests.library_helpers import eguichet_folder
+from lxml import html
+from plone import api
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+from plone.app.testing import TEST_USER_NAME
+from plone.app.testing import TEST_USER_PASSWORD
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
+import transaction
+import unittest
+
+
+ANSWERS = {
+    "fullname": "Marie Dupont",
+    "email": "marie.dupont@example.org",
+}
+
+
+def words(node) -> str:
+    return " ".join(node.text_content().split())
+
+
+def texts(page, xpath) -> list[str]:
+    return [words(node) for node in html.fromstring(page.text).xpath(xpath)]
+
+
+class TestFormPages(unittest.TestCase):
+    layer = IMIO_EGUICHET_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        api.portal.set_registry_record("plone.default_language", "fr")
+        self.portal.title = "Ville de Namur"
+        self.folder = eguichet_folder(self.portal)
+        # Signed-in citizens only, with all its introduction.
+        self.residence = install_form(
+            self.folder, "certificat-de-residence", processing_service=SERVICE
+        )
+        # Anyone may send it, with optional fields.
+        self.simple = add_form(self.folder, form_id="inscription", delay_days=1)
+        self.simple.setLayout("demande")
+        transaction.commit()
+        self.citizen = Citizen()
+
+    def tearDown(self):
+        self.citizen.close()
+
+    def test_the_introduction_comes_before_the_first_field(self):
+        page = self.citizen.get(self.residence.absolute_url())
+        self.assertEqual(page.status_code, 200)
+        tree = html.fromstring(page.text)
+        intro = tree.xpath("//section[contains(@class, 'eguichet-intro')]")[0]
+        self.assertEqual(words(intro.xpath("h2")[0]), "Avant de commencer")
+        self.assertEqual(
+            texts(page, "//ul[@class='eguichet-documents']/li"),
+            [
+                "Votre carte d'identité électronique et son code PIN, "
+                "pour vous connecter"
+            ],
+        )
+        facts = [
+            words(li)
+            for li in intro.xpath(
+                ".//ul[@class and contains(@class, 'eguichet-facts')]/li"
+            )
+        ]
+        self.assertEqual(
+            facts,
+            [
+                "Remplir le formulaire prend environ 5 minutes.",
+                "Coût : 3,00 €",
+                "Votre demande est traitée dans un délai de 2 jours.",
+                "Vous devez être connecté pour envoyer ce formulaire.",
+                "Vos réponses sont traitées par le service État civil de Ville de "
+                "Namur, uniquement pour répondre à votre demande.",
+                "Elles sont conservées 12 mois après la clôture de votre demande.",
+            ],
+        )
+        # All of it before the first field.
+        self.assertLess(
+            page.text.index("eguichet-intro"), page.text.index('id="form-widgets-')
+        )
+
+    def test_one_day_and_no_sign_in_for_a_form_anyone_may_send(self):
+        page = self.citizen.get(self.simple.absolute_url())
+        facts = texts(page, "//ul[contains(@class, 'eguichet-facts')]/li")
+        self.assertIn("Votre demande est traitée dans un délai d'un jour.", facts)
+        self.assertIn("Vous pouvez envoyer ce formulaire sans vous connecter.", facts)
+        self.assertEqual(texts(page, "//*[@class='eguichet-sign-in']"), [])
+        # No fee, no documents: nothing said about them.
+        self.assertEqual(texts(page, "//ul[@class='eguichet-documents']"), [])
+        self.assertFalse([fact for fact in facts if fact.startswith("Coût")])
+
+    def test_optional_fields_say_so_and_required_ones_have_no_marker(self):
+        page = self.citizen.get(self.simple.absolute_url())
+        tree = html.fromstring(page.text)
+        labels = [words(label) for label in tree.xpath("//form[@id='form']//label")]
+        self.assertIn("Nom et prénom", labels)
+        self.assertIn("Motif de la demande (facultatif)", labels)
+        self.assertIn("Pièce jointe (facultatif)", labels)
+        self.assertEqual(
+            tree.xpath("//form[@id='form']//label//*[contains(@class, 'required')]"), []
+        )
+
+    def test_back_link_and_one_primary_button_per_step(self):
+        page = self.citizen.get(self.simple.absolute_url())
+        tree = html.fromstring(page.text)
+        back = tree.xpath("//a[contains(@class, 'eguichet-back')]")[0]
+        self.assertEqual(words(back), "Retour")
+        self.assertEqual(back.get("href"), self.folder.absolute_url())
+        buttons = tree.xpath("//form[@id='form']//*[contains(@class, 'btn-primary')]")
+        self.assertEqual([button.get("value") for button in buttons], ["Continuer"])
+        summary = self.citizen.fill(self.simple.absolute_url(), ANSWERS)
+        tree = html.fromstring(summary.text)
+        primary = tree.xpath(
+            "//*[contains(@class, 'eguichet-check-answers')]"
+            "//*[contains(@class, 'btn-primary')]"
+        )
+        self.assertEqual([words(button) for button in primary], ["Envoyer"])
+        self.assertEqual(words(tree.xpath("//h1")[0]), "Vérifiez vos réponses")
+
+    def test_modifier_beside_each_answer_goes_back_to_its_field(self):
+        summary = self.citizen.fill(self.simple.absolute_url(), ANSWERS)
+        rows = html.fromstring(summary.text).xpath(
+            "//div[contains(@class, 'eguichet-summary-row')]"
+        )
+        self.assertEqual(
+            [words(row.xpath("dt")[0]) for row in rows],
+            ["Nom et prénom", "Adresse e-mail", "Motif de la demande", "Pièce jointe"],
+        )
+        changes = [
+            row.xpath(".//button[@name='form.buttons.modify']")[0] for row in rows
+        ]
+        self.assertEqual(
+            [words(change) for change in changes],
+            [
+                "Modifier Nom et prénom",
+                "Modifier Adresse e-mail",
+                "Modifier Motif de la demande",
+                "Modifier Pièce jointe",
+            ],
+        )
+        self.assertEqual(
+            changes[1].get("formaction"),
+            f"{self.simple.absolute_url()}#form-widgets-email",
+        )
+        # Pressed, the form comes back with the answers.
+        form = html.fromstring(summary.text).xpath(
+            "//div[@class='eguichet-check-answers']//form"
+        )[0]
+        data = [
+            (field.name, field.value)
+            for field in form.xpath(".//input[@type='hidden']")
+        ]
+        data.append(("form.buttons.modify", "modify"))
+        again = self.citizen.session.post(changes[1].get("formaction"), data=data)
+        field = html.fromstring(again.text).xpath("//input[@id='form-widgets-email']")[
+            0
+        ]
+        self.assertEqual(field.get("value"), ANSWERS["email"])
+
+    def test_the_confirmation_of_a_request(self):
+        summary = self.citizen.fill(self.simple.absolute_url(), ANSWERS)
+        sent = self.citizen.press(summary, "send")
+        self.assertEqual(texts(sent, "//h1"), ["Votre demande a bien été envoyée"])
+        self.assertIn("Et maintenant ?", texts(sent, "//h2"))
+        self.assertNotIn("Merci", sent.text)
+
+    def test_a_form_that_needs_sign_in_says_so_and_comes_back(self):
+        page = self.citizen.get(self.residence.absolute_url())
+        tree = html.fromstring(page.text)
+        link = tree.xpath("//p[@class='eguichet-sign-in']/a")[0]
+        self.assertEqual(words(link), "Se connecter")
+        # Said once, before the first field.
+        self.assertEqual(page.text.count("Vous devez être connecté"), 1)
+        self.assertLess(
+            page.text.index("eguichet-sign-in"), page.text.index('id="form"')
+        )
+        url = urlsplit(link.get("href"))
+        self.assertEqual(
+            f"{url.scheme}://{url.netloc}{url.path}",
+            f"{self.portal.absolute_url()}/login",
+        )
+        self.assertEqual(
+            parse_qs(url.query)["came_from"], [self.residence.absolute_url()]
+        )
+        # Signed in, the form says it needs sign-in, with no button.
+        signed_in = Citizen(auth=(TEST_USER_NAME, TEST_USER_PASSWORD))
+        try:
+            page = signed_in.get(self.residence.absolute_url())
+        finally:
+            signed_in.close()
+        self.assertEqual(texts(page, "//p[@class='eguichet-sign-in']"), [])
+        self.assertIn(
+            "Vous devez être connecté pour envoyer ce formulaire.",
+            texts(page, "//ul[contains(@class, 'eguichet-facts')]/li"),
+        )
+
+    def test_what_editors_typed_is_neither_translated_nor_markup(self):
+        self.simple.description = "Pour <b>vous</b> inscrire"
+        self.simple.title = "Send"
+        transaction.commit()
+        page = self.citizen.get(self.simple.absolute_url())
+        self.assertIn("Pour &lt;b&gt;vous&lt;/b&gt; inscrire", page.text)
+        # A title that happens to be a message id is shown as typed.
+        self.assertEqual(texts(page, "//h1"), ["Send"])
+
+
+class TestPageLayoutsAndTitles(unittest.TestCase):
+    layer = IMIO_EGUICHET_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        self.request = self.layer["request"]
+        # A browser that asks for French.
+        self.request.environ["HTTP_ACCEPT_LANGUAGE"] = "fr"
+        self.request["LANGUAGE"] = "fr"
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        self.form = add_form(self.portal)
+        self.form.setLayout("demande")
+
+    def view(self, name, context=None):
+        return api.content.get_view(name, context or self.form, self.request)
+
+    def test_the_citizens_pages_are_transactional_with_their_titles(self):
+        form_view = self.view("demande")
+        form_view.update()
+        self.assertEqual(form_view.page_layout, "transactional")
+        self.assertEqual(form_view.page_title, "Certificat de résidence")
+        form_view.form_instance.step = "check"
+        self.assertEqual(
+            form_view.page_title, "Vérifiez vos réponses — Certificat de résidence"
+        )
+        confirmation = self.view("demande-envoyee")
+        self.assertEqual(confirmation.page_layout, "transactional")
+        self.assertEqual(
+            confirmation.page_title, "Demande envoyée — Certificat de résidence"
+        )
+        follow = self.view("suivi", self.portal)
+        self.assertEqual(follow.page_layout, "transactional")
+        self.assertEqual(follow.page_title, "Suivre votre demande")
+        self.assertEqual(
+            self.view("mes-demarches", self.portal).page_title, "Mes démarches"
+        )
