@@ -1,7 +1,7 @@
 """What the browser downloads: visitors' pages without Plone's scripts.
 
-A visitor's home and procedure pages load no script file and four style
-sheets, and still work on a 390 px phone (the Menu button, the search). Pages
+A visitor's home and procedure pages load no script file, four style sheets
+and the site's own fonts (nothing from another server), and still work on a 390 px phone (the Menu button, the search). Pages
 with patterns (an e-guichet form) load Plone's scripts and their widgets work;
 a signed-in editor keeps the toolbar and the rich text editor.
 """
@@ -53,6 +53,13 @@ class TestVisitor(ResourcesTestCase):
                 self.assertEqual(self.files("script"), [])
                 self.assertEqual(len(self.files("stylesheet")), 4)
                 self.assertEqual(self.files("xhr") + self.files("fetch"), [])
+                # Fonts served by the site, cut to the Latin alphabet.
+                fonts = self.files("font")
+                self.assertTrue(fonts)
+                for url in fonts:
+                    self.assertIn("/fonts/roboto-latin-", url)
+                for request in self.requested:
+                    self.assertTrue(request.url.startswith(self.site_url), request.url)
         self.assertEqual(self.recorded.errors, [])
 
     def test_menu_button_and_search_on_a_phone(self):
