@@ -1,0 +1,1 @@
+"""Plone's form widgets, their words translated on commune sites."""
