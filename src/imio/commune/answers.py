@@ -14,6 +14,10 @@ from imio.commune.groups import apply_agent_groups
 from imio.commune.groups import DEFAULT_AGENT_GROUPS
 from imio.commune.groups import form_group_id
 from imio.commune.groups import service_groups_problem
+from imio.commune.logo import decode_logo
+from imio.commune.logo import LogoError
+from imio.commune.logo import registry_value
+from imio.commune.logo import same_logo
 from imio.commune.mail import apply_mail_queue
 from imio.commune.portlets import remove_root_portlets
 from imio.eguichet.content.case.roles import grant_service
@@ -45,6 +49,7 @@ DEFAULTS = {
     "service_groups": {},
     "demo_content": False,
     "eguichet_forms": [],
+    "social_links": [],
 }
 # The contact section shows the administration and every service.
 SECTION_LAYOUTS = {"contact": "commune-contact"}
@@ -62,6 +67,7 @@ LEGAL_PAGES = {
     "accessibilite": _("Accessibility statement"),
     "vie-privee": _("Privacy and data protection"),
     "cookies": _("Cookies"),
+    "mentions-legales": _("Legal notice"),
 }
 EDITORS_GROUP = "editeurs"
 EDITOR_ROLES = ["Contributor", "Editor", "Reviewer"]
@@ -88,13 +94,8 @@ def contrast_with_white(colour: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
-def complete_answers(answers: dict) -> dict:
-    """Fill the defaults and check what the schema cannot: commune, colour, codes."""
-    answers = {**DEFAULTS, **answers}
-    try:
-        commune = get_commune(answers["refnis"])
-    except InvalidInput as exc:
-        raise AnswersError("refnis", str(exc)) from exc
+def check_branding(answers: dict) -> None:
+    """The colour reads under white text; the logo is a usable SVG or PNG."""
     colour = answers.get("main_colour")
     if colour and contrast_with_white(colour) < MINIMUM_CONTRAST:
         raise AnswersError(
@@ -102,6 +103,21 @@ def complete_answers(answers: dict) -> dict:
             f"{colour} est trop clair : le texte blanc n'y atteint que "
             f"{contrast_with_white(colour):.1f}:1, il faut au moins 4,5:1.",
         )
+    if answers.get("site_logo"):
+        try:
+            decode_logo(answers["site_logo"])
+        except LogoError as exc:
+            raise AnswersError("site_logo", str(exc)) from exc
+
+
+def complete_answers(answers: dict) -> dict:
+    """Fill the defaults and check what the schema cannot: commune, colour, codes."""
+    answers = {**DEFAULTS, **answers}
+    try:
+        commune = get_commune(answers["refnis"])
+    except InvalidInput as exc:
+        raise AnswersError("refnis", str(exc)) from exc
+    check_branding(answers)
     postal_code = answers.get("contact", {}).get("postal_code")
     if postal_code:
         try:
@@ -147,6 +163,11 @@ def apply_registry(answers: dict, changes: list[str]) -> None:
     _set_record("plone.portal_timezone", answers["portal_timezone"], changes)
     _set_record("plone.available_timezones", [answers["portal_timezone"]], changes)
     _set_record("imio.commune.main_colour", answers.get("main_colour"), changes)
+    _set_record("imio.commune.social_links", answers.get("social_links", []), changes)
+    logo = answers.get("site_logo")
+    if logo and not same_logo(logo, api.portal.get_registry_record("plone.site_logo")):
+        api.portal.set_registry_record("plone.site_logo", registry_value(logo))
+        changes.append("plone.site_logo")
     if answers.get("mail_sender"):
         _set_record("plone.email_from_address", answers["mail_sender"], changes)
         _set_record("plone.email_from_name", answers["title"], changes)
@@ -183,9 +204,18 @@ def apply_site_tree(site, answers: dict, changes: list[str]) -> None:
         title = translate(SECTION_TITLES[section], target_language=language)
         _ensure_published_item(site, section, "Folder", title, changes)
     apply_section_layouts(site, changes)
+    apply_legal_pages(site, language, changes)
+
+
+def apply_legal_pages(site, language: str, changes: list[str]) -> None:
+    """The legal pages, published, out of the main navigation (in the footer)."""
     for page, message in LEGAL_PAGES.items():
         title = translate(message, target_language=language)
-        _ensure_published_item(site, page, "Document", title, changes)
+        item = _ensure_published_item(site, page, "Document", title, changes)
+        if not item.exclude_from_nav:
+            item.exclude_from_nav = True
+            item.reindexObject()
+            changes.append(f"/{page}: hors navigation")
 
 
 def apply_section_layouts(site, changes: list[str]) -> None:

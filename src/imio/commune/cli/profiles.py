@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from imio.commune.answers import AnswersError
 from imio.commune.answers import complete_answers
+from imio.commune.logo import LogoError
+from imio.commune.logo import read_logo
 from functools import cache
 from pathlib import Path
 
@@ -52,6 +54,11 @@ def load_profile(path: Path) -> Profile:
     if error is not None:
         field = ".".join(str(part) for part in error.absolute_path) or "(racine)"
         raise ProfileError(f"{path}: champ {field}: {error.message}")
+    if answers.get("site_logo"):
+        try:
+            answers["site_logo"] = read_logo(answers["site_logo"], path.parent)
+        except LogoError as exc:
+            raise ProfileError(f"{path}: champ site_logo: {exc}") from exc
     try:
         answers = complete_answers(answers)
     except AnswersError as exc:

@@ -144,3 +144,27 @@ class TestBranding(unittest.TestCase):
         page = requests.get(site.absolute_url(), timeout=30).text
         self.assertIn("--imio-primary:#7a1f2b;", page)
         self.assertIn("--imio-primary-rgb:122,31,43;", page)
+
+
+class TestFooterAnswers(unittest.TestCase):
+    layer = IMIO_COMMUNE_INTEGRATION_TESTING
+
+    def test_legal_pages_out_of_the_navigation_with_a_legal_notice(self):
+        site = create_site(
+            self.layer["app"],
+            site_id="ohey",
+            title="Commune d'Ohey",
+            refnis="92097",
+            social_links=["https://www.facebook.com/communeohey"],
+        )
+        self.assertEqual(site["mentions-legales"].title, "Mentions légales")
+        catalog = api.portal.get_tool("portal_catalog")
+        for page in ("accessibilite", "vie-privee", "cookies", "mentions-legales"):
+            with self.subTest(page=page):
+                [brain] = catalog(path={"query": f"/ohey/{page}", "depth": 0})
+                self.assertTrue(brain.exclude_from_nav)
+                self.assertEqual(api.content.get_state(site[page]), "published")
+        self.assertEqual(
+            api.portal.get_registry_record("imio.commune.social_links"),
+            ["https://www.facebook.com/communeohey"],
+        )

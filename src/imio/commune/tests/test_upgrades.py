@@ -103,3 +103,67 @@ class TestUpgradeChains(unittest.TestCase):
                 self.assertEqual(
                     sorted(sources - dests), [min(sources, key=int)], sorted(edges)
                 )
+
+
+class TestUpgradeTo1009(unittest.TestCase):
+    """A site of profile 1008: legal pages in the main navigation, no legal notice."""
+
+    layer = IMIO_COMMUNE_INTEGRATION_TESTING
+
+    def setUp(self):
+        from imio.commune.upgrades.v1009 import SOCIAL_LINKS
+
+        self.site = self.layer["app"][COMMUNE_SITE_ID]
+        setSite(self.site)
+        with api.env.adopt_roles(["Manager"]):
+            api.content.delete(self.site["mentions-legales"])
+            for page in ("accessibilite", "vie-privee", "cookies"):
+                self.site[page].exclude_from_nav = False
+                self.site[page].reindexObject()
+        actions = self.site["portal_actions"]["site_actions"]
+        actions.manage_delObjects([
+            name for name in actions.objectIds() if name.startswith("commune-")
+        ])
+        actions["accessibility"].visible = True
+        del self.site["portal_registry"].records[SOCIAL_LINKS]
+        self.site["portal_setup"].setLastVersionForProfile(PROFILE, "1008")
+
+    def footer_links(self) -> list[str]:
+        from imio.website.interfaces import IImioWebsiteLayer
+        from zope.interface import alsoProvides
+
+        import lxml.html
+
+        request = self.layer["request"]
+        alsoProvides(request, IImioWebsiteLayer)
+        page = lxml.html.fromstring(self.site.restrictedTraverse("@@search")())
+        return [
+            link.get("href").rsplit("/", 1)[-1]
+            for link in page.cssselect(
+                "#portal-footer-wrapper .site-footer-legal-links a"
+            )
+        ]
+
+    def test_legal_pages_leave_the_navigation_for_the_footer(self):
+        self.assertEqual(upgrade_site(self.site), f"mis à niveau : {PROFILE}")
+        catalog = api.portal.get_tool("portal_catalog")
+        for page in ("accessibilite", "vie-privee", "cookies", "mentions-legales"):
+            with self.subTest(page=page):
+                [brain] = catalog(path={"query": f"/gesves/{page}", "depth": 0})
+                self.assertTrue(brain.exclude_from_nav)
+                self.assertEqual(brain.review_state, "published")
+        self.assertEqual(self.site["mentions-legales"].title, "Mentions légales")
+        self.assertEqual(
+            api.portal.get_registry_record("imio.commune.social_links"), []
+        )
+        self.assertEqual(
+            self.footer_links(),
+            [
+                "sitemap",
+                "contact-info",
+                "accessibilite",
+                "vie-privee",
+                "cookies",
+                "mentions-legales",
+            ],
+        )

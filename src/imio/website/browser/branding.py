@@ -14,6 +14,7 @@ from plone.formwidget.namedfile.converter import b64decode_file
 from Products.CMFPlone.browser.favicon import SiteFavicon
 from Products.Five import BrowserView
 from urllib.parse import quote
+from urllib.parse import unquote
 
 import re
 import struct
@@ -105,6 +106,8 @@ def site_logo(raw: bytes) -> dict | None:
         filename, data = b64decode_file(raw)
     except (ValueError, IndexError):
         return None
+    # Plone's site creation keeps the name URL-encoded, as its form sent it.
+    filename = unquote(filename)
     extension = filename[filename.rfind(".") :].lower() if "." in filename else ""
     size = image_size(filename, data)
     if extension not in LOGO_TYPES or size is None:
