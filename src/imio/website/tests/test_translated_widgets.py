@@ -4,6 +4,7 @@ from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
 from imio.website.tests.helpers import read_in
 from plone.autoform.form import AutoExtensibleForm
 from plone.browserlayer.layer import mark_layer
+from plone.namedfile.field import NamedBlobImage
 from plone.supermodel import model
 from plone.testing.zope import makeTestRequest
 from z3c.form import form
@@ -19,6 +20,7 @@ class IRoomBooking(model.Schema):
         title="J'ai lu et j'accepte le règlement d'occupation des salles",
         required=True,
     )
+    photo = NamedBlobImage(title="Photo", required=False)
 
 
 class RoomBookingForm(AutoExtensibleForm, form.Form):
@@ -33,20 +35,30 @@ class Publishing:
         self.request = request
 
 
-class TestSingleCheckBox(unittest.TestCase):
+class TestWidgets(unittest.TestCase):
     layer = IMIO_WEBSITE_INTEGRATION_TESTING
 
-    def required_title(self, language: str) -> str:
+    def widget(self, name: str, language: str):
         request = makeTestRequest()
         mark_layer(getSite(), Publishing(request))
         read_in(language, request)
         booking = RoomBookingForm(self.layer["portal"], request)
         booking.update()
-        widget = booking.widgets["rules_accepted"]
-        widget.field = IRoomBooking["rules_accepted"]
-        page = lxml.html.fragment_fromstring(widget.render(), create_parent=True)
-        return page.cssselect("label span.required")[0].get("title")
+        widget = booking.widgets[name]
+        return lxml.html.fragment_fromstring(widget.render(), create_parent=True)
+
+    def required_title(self, language: str) -> str:
+        widget = self.widget("rules_accepted", language)
+        return widget.cssselect("label span.required")[0].get("title")
+
+    def accepted_types(self, language: str) -> str:
+        widget = self.widget("photo", language)
+        return " ".join(widget.cssselect(".form-text")[-1].text_content().split())
 
     def test_required_in_french_and_german(self):
         self.assertEqual(self.required_title("fr"), "Requis")
         self.assertEqual(self.required_title("de"), "Erforderlich")
+
+    def test_accepted_types_in_french_and_german(self):
+        self.assertEqual(self.accepted_types("fr"), "Types acceptés : image/*.")
+        self.assertEqual(self.accepted_types("de"), "Erlaubte Dateitypen: image/*.")
