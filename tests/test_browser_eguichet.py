@@ -9,8 +9,9 @@ every step the applicant is told about arrives by e-mail.
 from imio.eguichet.testing import phone_photo
 from pathlib import Path
 from tests.browser import accessibility_violations
-from tests.browser import RecordedPage
+from tests.browser import DESKTOP
 from tests.browser import PHONE
+from tests.browser import RecordedPage
 from tests.browser import screenshot
 from tests.eguichet_layer import AGENT
 from tests.eguichet_layer import CITIZEN
@@ -324,7 +325,7 @@ class TestCitizenSteps(EguichetBrowserTestCase):
         page.goto(f"{self.site_url}/e-guichet/extrait-acte")
         self.fill_form(ANSWERS["extrait-acte"])
         page.click("#form-buttons-continue")
-        page.get_by_role("button", name="Modifier").click()
+        page.get_by_role("button", name="Modifier", exact=True).click()
         page.wait_for_load_state()
         self.assertEqual(
             page.input_value("#form-widgets-concerned_person"), "Dupont Marie"
@@ -695,3 +696,169 @@ class TestPhotoFromAPhone(EguichetBrowserTestCase):
         self.assertEqual(
             hashlib.sha256(received).hexdigest(), hashlib.sha256(photo).hexdigest()
         )
+
+
+# Every shift of the page's layout since it started loading, as Chrome counts
+# them for the cumulative layout shift (shifts right after an input aside).
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  const add = entries => {
+    for (const entry of entries) {
+      if (!entry.hadRecentInput) total += entry.value;
+    }
+  };
+  const observer = new PerformanceObserver(list => add(list.getEntries()));
+  observer.observe({type: "layout-shift", buffered: true});
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    add(observer.takeRecords());
+    observer.disconnect();
+    resolve(total);
+  }));
+})"""
+# What has the keyboard's focus: the field's name, or the button's text.
+FOCUSED = """() => {
+  const element = document.activeElement;
+  return {
+    tag: element.tagName.toLowerCase(),
+    name: (element.getAttribute("name") || "").replace(/:list$/, ""),
+    text: (element.innerText || element.value || "").trim(),
+  };
+}"""
+# What a citizen types, key by key, in the road report form; the choice is
+# picked by typing the start of its label, as on any select.
+TYPED = {
+    "form.widgets.problem": "Nid",
+    "form.widgets.location": "Rue de Fer 25",
+    "form.widgets.postal_code": "5000",
+    "form.widgets.description": "Un nid-de-poule profond devant le numéro 25.",
+    "form.widgets.fullname": "Paul Henrard",
+    "form.widgets.email": "clavier@example.org",
+}
+PUBLIC_ONLY = {
+    "main navigation": "#portal-mainnavigation",
+    "portlets": "#portal-column-one, #portal-column-two",
+    "breadcrumbs": "#portal-breadcrumbs",
+    "alert banner": ".imio-alerts",
+    "search": "#searchGadget",
+}
+
+
+class TransactionalPages:
+    """Form, check-answers, confirmation and follow-up: one task per page."""
+
+    viewport = DESKTOP
+
+    def setUp(self):
+        self.site_url = self.layer["site_url"]
+        self.inbox = self.layer["inbox"]
+        self.recorded = RecordedPage(self.layer["browser"], viewport=self.viewport)
+        self.page = self.recorded.page
+
+    def assertTransactional(self, what: str):
+        page = self.page
+        self.assertIn(
+            "layout-transactional", page.locator("body").get_attribute("class")
+        )
+        for name, selector in PUBLIC_ONLY.items():
+            self.assertEqual(page.locator(selector).count(), 0, f"{name} on {what}")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        self.assertLessEqual(width, self.viewport["width"], what)
+        self.assertLess(page.evaluate(LAYOUT_SHIFT), 0.1, what)
+        self.assertAccessible()
+
+    def test_form_check_answers_confirmation_and_follow_up(self):
+        page = self.page
+        # The public site shows its navigation and the demo's alert...
+        page.goto(self.site_url, wait_until="networkidle")
+        self.assertEqual(page.locator(".imio-alerts").count(), 1)
+        self.assertEqual(page.locator("#portal-mainnavigation").count(), 1)
+        # ...the pages of a request do not.
+        page.goto(
+            f"{self.site_url}/e-guichet/signalement-voirie", wait_until="networkidle"
+        )
+        self.assertEqual(
+            page.locator("h1").inner_text(), "Signaler un problème sur la voie publique"
+        )
+        self.assertTrue(page.locator(".site-brand").inner_text().strip())
+        self.assertEqual(page.get_by_role("link", name="Se connecter").count(), 1)
+        self.assertTransactional("the form")
+        self.fill_form(ANSWERS["signalement-voirie"])
+        page.click("#form-buttons-continue")
+        page.wait_for_load_state("networkidle")
+        self.assertEqual(page.locator("h1").inner_text(), "Vérifiez vos réponses")
+        self.assertTransactional("check-answers")
+        page.get_by_role("button", name="Envoyer").click()
+        page.wait_for_load_state("networkidle")
+        self.assertIn("/@@demande-envoyee", page.url)
+        self.assertTransactional("the confirmation")
+        page.goto(f"{self.site_url}/@@suivi", wait_until="networkidle")
+        self.assertTransactional("the follow-up")
+
+
+class TestTransactionalPagesOnADesktop(TransactionalPages, EguichetBrowserTestCase):
+    viewport = DESKTOP
+
+    def test_keyboard_only_from_the_form_to_the_confirmation(self):
+        page = self.page
+        page.goto(
+            f"{self.site_url}/e-guichet/signalement-voirie", wait_until="networkidle"
+        )
+        # Nothing has the focus yet: the page is read from its top.
+        self.assertEqual(page.evaluate(FOCUSED)["tag"], "body")
+        typed, seen = set(), []
+        for _press in range(60):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED)
+            seen.append(focused["name"] or focused["tag"])
+            if focused["name"] in TYPED and focused["name"] not in typed:
+                page.keyboard.type(TYPED[focused["name"]])
+                typed.add(focused["name"])
+            if focused["name"] == "form.buttons.continue":
+                break
+        self.assertEqual(typed, set(TYPED), seen)
+        self.assertEqual(focused["text"], "Continuer")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        self.assertEqual(page.locator("h1").inner_text(), "Vérifiez vos réponses")
+        summary = page.locator(".eguichet-answers").inner_text()
+        self.assertIn("Nid-de-poule, route abîmée", summary)
+        self.assertIn("Un nid-de-poule profond devant le numéro 25.", summary)
+        for _press in range(40):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED)
+            if focused["name"] == "form.buttons.send":
+                break
+        self.assertEqual(focused["text"], "Envoyer")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        page.wait_for_load_state()
+        reference = page.locator(".eguichet-confirmation .case-reference").inner_text()
+        self.assertRegex(reference, REFERENCE)
+        message = self.confirmation_email("clavier@example.org", reference)
+        self.assertIn(reference, text_of(message))
+
+    def test_sign_in_from_the_form_comes_back_to_the_form(self):
+        page = self.page
+        form_url = f"{self.site_url}/e-guichet/certificat-de-residence"
+        page.goto(form_url)
+        intro = page.locator(".eguichet-intro")
+        self.assertIn(
+            "Vous devez être connecté pour envoyer ce formulaire.", intro.inner_text()
+        )
+        with page.expect_navigation():
+            intro.get_by_role("link", name="Se connecter").click()
+        self.assertIn("/login", page.url)
+        page.fill("#__ac_name", CITIZEN["id"])
+        page.fill("#__ac_password", CITIZEN["password"])
+        with page.expect_navigation():
+            page.click("#buttons-login")
+        page.wait_for_load_state()
+        self.assertEqual(page.url.split("?")[0], form_url)
+        self.assertEqual(page.locator("h1").inner_text(), "Certificat de résidence")
+        self.assertEqual(intro.get_by_role("link", name="Se connecter").count(), 0)
+        self.assertEqual(page.locator("#form-buttons-continue").count(), 1)
+        self.assertIn(CITIZEN["fullname"], page.locator(".site-account").inner_text())
+
+
+class TestTransactionalPagesOnAPhone(TransactionalPages, EguichetBrowserTestCase):
+    viewport = PHONE

@@ -104,6 +104,8 @@ class EguichetForm(CaseConfirmation, EasyFormForm):
 
     form_template = ViewPageTemplateFile("templates/form.pt")
     page_layout = TRANSACTIONAL
+    # The page starts at its top: the introduction is read before the fields.
+    enable_autofocus = False
 
     @property
     def page_title(self) -> str:

@@ -117,6 +117,23 @@ class TestFormPages(unittest.TestCase):
             tree.xpath("//form[@id='form']//label//*[contains(@class, 'required')]"), []
         )
 
+    def test_errors_listed_above_the_form_with_links_to_their_fields(self):
+        page = self.citizen.fill(self.simple.absolute_url(), {"fullname": ""})
+        tree = html.fromstring(page.text)
+        summary = tree.xpath("//div[contains(@class, 'eguichet-error-summary')]")[0]
+        self.assertEqual(words(summary.xpath("h2")[0]), "Il y a un problème")
+        links = summary.xpath(".//a")
+        self.assertEqual(
+            [link.get("href") for link in links],
+            ["#form-widgets-fullname", "#form-widgets-email"],
+        )
+        self.assertTrue(words(links[0]).startswith("Nom et prénom : "))
+        # Said once: not a second time in Plone's message above the form.
+        self.assertEqual(tree.xpath("//*[contains(@class, 'portalMessage')]"), [])
+        # The page is read from its top, not from the first field.
+        form = tree.xpath("//form[@id='form']")[0]
+        self.assertNotIn("pat-formautofocus", form.get("class"))
+
     def test_back_link_and_one_primary_button_per_step(self):
         page = self.citizen.get(self.simple.absolute_url())
         tree = html.fromstring(page.text)
