@@ -26,7 +26,7 @@ FAVICON_RECORD = "plone.site_favicon"
 # The commune profile's colour (imio.commune), read by its name.
 COLOUR_RECORD = "imio.commune.main_colour"
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-# The theme's own primary colour: white text on it reaches 7.3:1.
+# The theme's own primary colour: white text on it reaches 7.5:1.
 DEFAULT_COLOUR = "#005a85"
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
