@@ -85,6 +85,30 @@ class TestCaching(unittest.TestCase):
         self.assertTrue(opened_tag.strip('"').endswith("|open"), opened_tag)
         self.assertTrue(closed_tag.strip('"').endswith("|closed"), closed_tag)
 
+    @at(2099, 6, 15, 8, 0)
+    def test_every_page_revalidates_when_the_administration_opens(self):
+        """The footer of every page says whether the administration is open."""
+        setSite(self.site)
+        with api.env.adopt_roles(["Manager"]):
+            administration = api.content.create(
+                self.site["services"],
+                "Service",
+                id="administration",
+                title="Administration communale",
+                monday="08:30-12:00",
+            )
+            api.content.transition(administration, "publish")
+        transaction.commit()
+        page = f"{self.url}/actualites"
+        closed = requests.get(page, timeout=30)
+        self.assertIn("Fermé actuellement", closed.text)
+        with at(2099, 6, 15, 9, 0):
+            opened = requests.get(
+                page, headers={"If-None-Match": closed.headers["ETag"]}, timeout=30
+            )
+        self.assertEqual(opened.status_code, 200)
+        self.assertIn("Ouvert actuellement", opened.text)
+
     def test_static_resources_are_long_lived(self):
         page = requests.get(self.url, timeout=30).text
         start = page.index("++webresource++")

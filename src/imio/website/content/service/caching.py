@@ -14,14 +14,19 @@ from zope.interface import Interface
 ADMINISTRATION = "services/administration"
 
 
+def _state(context) -> str:
+    opened = OpeningHours.of(context).is_open(datetime.now(TIMEZONE))
+    return "open" if opened else "closed"
+
+
 @implementer(IETagValue)
 @adapter(Interface, Interface)
 class OpenNowETag:
     """Open or closed right now: a page revalidates when the doors open or close.
 
-    Service and place pages, and the home page (the administration's block),
-    say whether they are open now; that changes with the clock, not with an
-    edit, so the catalog counter in Plone's ETags cannot see it.
+    Service and place pages say whether they are open now, and every page's
+    footer whether the administration is; that changes with the clock, not
+    with an edit, so the catalog counter in Plone's ETags cannot see it.
     """
 
     def __init__(self, published, request):
@@ -30,12 +35,8 @@ class OpenNowETag:
 
     def __call__(self):
         context = getattr(self.published, "context", None)
-        if not IOpeningHours.providedBy(context):
-            portal = api.portal.get()
-            if context is not portal:
-                return ""
-            context = portal.unrestrictedTraverse(ADMINISTRATION, None)
-            if context is None:
-                return ""
-        opened = OpeningHours.of(context).is_open(datetime.now(TIMEZONE))
-        return "open" if opened else "closed"
+        parts = [_state(context)] if IOpeningHours.providedBy(context) else []
+        administration = api.portal.get().unrestrictedTraverse(ADMINISTRATION, None)
+        if administration is not None and administration is not context:
+            parts.append(f"administration-{_state(administration)}")
+        return "-".join(parts)
