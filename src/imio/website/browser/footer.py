@@ -61,19 +61,20 @@ def social_links(urls) -> list[dict]:
     return links
 
 
-def _contact_key(method, site, anonymous):
+def _contact_key(method, site, anonymous, site_url):
     if not anonymous:
         raise ram.DontCache
     catalog = api.portal.get_tool("portal_catalog")
-    return ("/".join(site.getPhysicalPath()), catalog.getCounter())
+    return ("/".join(site.getPhysicalPath()), site_url, catalog.getCounter())
 
 
 @ram.cache(_contact_key)
-def administration_contact(site, anonymous: bool) -> dict | None:
+def administration_contact(site, anonymous: bool, site_url: str) -> dict | None:
     """The administration's address, contacts and hours, as the visitor sees it.
 
-    Visitors' answer is kept until the catalog changes: a page then wakes no
-    content object for its footer.
+    Visitors' answer is kept until the catalog changes, per address of the
+    site (its links are absolute): a page then wakes no content object for
+    its footer.
     """
     service = site
     for name in ADMINISTRATION:
@@ -103,7 +104,9 @@ class FooterViewlet(ViewletBase):
         super().update()
         site = api.portal.get()
         self.title = api.portal.get_registry_record("plone.site_title", default="")
-        self.contact = administration_contact(site, self.portal_state.anonymous())
+        self.contact = administration_contact(
+            site, self.portal_state.anonymous(), self.portal_state.portal_url()
+        )
 
     def status(self) -> dict | None:
         """Open or closed now (the helper that every "open now" uses)."""

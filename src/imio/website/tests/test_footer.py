@@ -4,6 +4,7 @@ from imio.belgium.testing import at
 from imio.website.browser.footer import map_url
 from imio.website.browser.footer import social_links
 from imio.website.interfaces import IImioWebsiteLayer
+from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
 from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
 from imio.website.tests.helpers import read_in
 from plone import api
@@ -16,6 +17,8 @@ from types import SimpleNamespace
 from zope.interface import alsoProvides
 
 import lxml.html
+import requests
+import transaction
 import unittest
 
 
@@ -162,3 +165,30 @@ class TestFooter(unittest.TestCase):
         self.administration.reindexObject()
         logout()
         self.assertIn("081 24 69 99", self.footer().text_content())
+
+
+class TestFooterAddresses(unittest.TestCase):
+    layer = IMIO_WEBSITE_FUNCTIONAL_TESTING
+
+    def test_links_follow_the_address_the_site_is_reached_at(self):
+        portal = self.layer["portal"]
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        services = api.content.create(portal, "Folder", id="services", title="S")
+        administration = api.content.create(
+            services, "Service", id="administration", title="A", **ADMINISTRATION
+        )
+        for item in (services, administration):
+            api.content.transition(item, "publish")
+        transaction.commit()
+        url = portal.absolute_url()
+        for host in ("localhost", "www.namur.be"):
+            with self.subTest(host=host):
+                port = url.split(":")[2].split("/")[0]
+                page = requests.get(
+                    url, headers={"Host": f"{host}:{port}"}, timeout=30
+                ).text
+                [link] = lxml.html.fromstring(page).cssselect(".site-footer-hours p a")
+                self.assertEqual(
+                    link.get("href"),
+                    f"http://{host}:{port}/plone/services/administration",
+                )
