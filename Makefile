@@ -123,6 +123,7 @@ bench: install system-packages ## Benchmarks, printed as ratios against a baseli
 	$(BIN)/python bench/scaleout.py
 	$(BIN)/python bench/eguichet_submit.py
 	$(BIN)/python bench/home_page.py
+	$(BIN)/python bench/eguichet_form_page.py
 
 # Lighthouse, pinned in bench/lighthouse, audits the demo on Debian's Chromium.
 LIGHTHOUSE := bench/lighthouse/node_modules/.package-lock.json
