@@ -23,6 +23,8 @@ from imio.commune.portlets import remove_root_portlets
 from imio.eguichet.content.case.roles import grant_service
 from imio.eguichet.library import FORM_IDS
 from imio.eguichet.library import install_form
+from imio.website.browser.branding import contrast_with_white
+from imio.website.browser.branding import MINIMUM_CONTRAST
 from plone import api
 from zope.annotation.interfaces import IAnnotations
 from zope.i18n import translate
@@ -71,7 +73,6 @@ LEGAL_PAGES = {
 }
 EDITORS_GROUP = "editeurs"
 EDITOR_ROLES = ["Contributor", "Editor", "Reviewer"]
-MINIMUM_CONTRAST = 4.5
 
 
 class AnswersError(ValueError):
@@ -80,18 +81,6 @@ class AnswersError(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(f"champ {field}: {message}")
         self.field = field
-
-
-def contrast_with_white(colour: str) -> float:
-    """WCAG contrast ratio of white text on a #rrggbb background."""
-
-    def channel(hex_pair: str) -> float:
-        value = int(hex_pair, 16) / 255
-        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
-    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
-    return 1.05 / (luminance + 0.05)
 
 
 def check_branding(answers: dict) -> None:

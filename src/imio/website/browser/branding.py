@@ -28,6 +28,8 @@ COLOUR_RECORD = "imio.commune.main_colour"
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # The theme's own primary colour: white text on it reaches 7.5:1.
 DEFAULT_COLOUR = "#005a85"
+# WCAG 2.1 AA for normal text, which AnySurfer asks for.
+MINIMUM_CONTRAST = 4.5
 LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The header shows the logo at this height, its width in proportion.
@@ -61,6 +63,28 @@ MARK = (
     'font-family="Arial, Helvetica, sans-serif" font-size="{size}" '
     'font-weight="700" text-anchor="middle">{initials}</text></svg>'
 )
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of white text on a #rrggbb background."""
+
+    def channel(hex_pair: str) -> float:
+        value = int(hex_pair, 16) / 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
+
+
+def readable_colour(colour: str | None) -> str:
+    """The colour if white text reads on it, else the theme's."""
+    readable = (
+        colour
+        and COLOUR.match(colour)
+        and contrast_with_white(colour) >= MINIMUM_CONTRAST
+    )
+    return colour if readable else DEFAULT_COLOUR
 
 
 def image_size(filename: str, data: bytes) -> tuple[int, int] | None:
@@ -134,7 +158,7 @@ def mark_svg(title: str, colour: str | None) -> str:
     """The generated mark: a shield of the commune's colour with its initials."""
     letters = initials(title) or "?"
     return MARK.format(
-        colour=colour if colour and COLOUR.match(colour) else DEFAULT_COLOUR,
+        colour=readable_colour(colour),
         initials=escape(letters),
         size=26 if len(letters) == 1 else 20,
         baseline=37 if len(letters) == 1 else 35,
@@ -142,8 +166,7 @@ def mark_svg(title: str, colour: str | None) -> str:
 
 
 def brand_colour() -> str:
-    colour = api.portal.get_registry_record(COLOUR_RECORD, default=None) or ""
-    return colour if COLOUR.match(colour) else DEFAULT_COLOUR
+    return readable_colour(api.portal.get_registry_record(COLOUR_RECORD, default=None))
 
 
 def current_logo() -> dict | None:

@@ -47,9 +47,11 @@ class TestMark(unittest.TestCase):
         self.assertEqual(shield.get("fill"), "#7a1f2b")
         self.assertEqual((text.text, text.get("fill")), ("N", "#ffffff"))
 
-    def test_mark_without_a_colour_takes_the_theme_s(self):
+    def test_mark_without_a_readable_colour_takes_the_theme_s(self):
         self.assertIn('fill="#005a85"', mark_svg("Commune de Gesves", None))
         self.assertIn('fill="#005a85"', mark_svg("Commune de Gesves", "red"))
+        # White initials would reach 1.5:1 on this yellow.
+        self.assertIn('fill="#005a85"', mark_svg("Commune de Gesves", "#ffcc00"))
 
 
 class TestImageSize(unittest.TestCase):
