@@ -14,11 +14,15 @@ import unittest
 
 
 def bundles(page: str) -> dict[str, list[str]]:
-    """The bundles a page asks the browser to load, scripts and style sheets."""
+    """The bundles a page asks the browser to load, scripts and style sheets.
+
+    A script run once the page is parsed is marked "(defer)".
+    """
     document = lxml.html.document_fromstring(page)
     return {
         "scripts": [
-            script.get("data-bundle")
+            (script.get("data-bundle") or script.get("src"))
+            + (" (defer)" if script.get("defer") is not None else "")
             for script in document.iter("script")
             if script.get("src")
         ],
@@ -75,9 +79,9 @@ class TestPageBundles(unittest.TestCase):
                 )
                 self.assertNotIn("plone-fullscreen", loaded["styles"])
 
-    def test_visitor_s_page_with_a_pattern_loads_plone_s_scripts(self):
-        self.assertEqual(self.read("/horaires")["scripts"], ["plone"])
-        self.assertEqual(self.read("/login")["scripts"], ["plone"])
+    def test_visitor_s_page_with_a_pattern_loads_plone_s_scripts_deferred(self):
+        self.assertEqual(self.read("/horaires")["scripts"], ["plone (defer)"])
+        self.assertEqual(self.read("/login")["scripts"], ["plone (defer)"])
 
     def test_signed_in_users_keep_every_bundle(self):
         loaded = self.read("/stationnement", manager=True)
@@ -106,7 +110,7 @@ class TestUnusedBundles(unittest.TestCase):
         self.assertIn(b'href="website.css"', page)
         self.assertIn(b'<p class="lead">Bienvenue</p>', page)
 
-    def test_pattern_or_bootstrap_component_keeps_plone_s_bundle(self):
+    def test_pattern_or_bootstrap_component_keeps_plone_s_bundle_deferred(self):
         for body in (
             b'<a class="link pat-plone-modal" href="contact-info">Contact</a>',
             b"<form class='pat-validation'></form>",
@@ -114,8 +118,20 @@ class TestUnusedBundles(unittest.TestCase):
         ):
             with self.subTest(body=body):
                 page = without_unused_bundles(PAGE % body)
-                self.assertIn(b'src="bundle.min.js"', page)
+                self.assertIn(
+                    b'<script defer data-bundle="plone" integrity="sha384-x"'
+                    b' src="bundle.min.js"></script>',
+                    page,
+                )
                 self.assertNotIn(b"fullscreen", page)
+
+    def test_inline_script_calling_the_bundle_keeps_it_blocking(self):
+        page = without_unused_bundles(
+            PAGE % b'<form class="pat-validation"></form>'
+            b'<script>jQuery(".carte").hide();</script>'
+        )
+        self.assertIn(b'<script data-bundle="plone" integrity', page)
+        self.assertNotIn(b"fullscreen", page)
 
     def test_words_about_patterns_are_not_patterns(self):
         page = without_unused_bundles(PAGE % b"<p>class=pat-autotoc, data-bs</p>")

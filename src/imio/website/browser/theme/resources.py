@@ -1,4 +1,8 @@
-"""Visitors' pages load Plone's scripts only when the page uses a pattern."""
+"""Visitors' pages load Plone's scripts only when the page uses a pattern.
+
+And then without holding back the first paint: the bundle runs once the page
+is parsed (defer), as its patterns wait for the page anyway.
+"""
 
 from AccessControl import getSecurityManager
 from imio.website.interfaces import IImioWebsiteLayer
@@ -20,6 +24,10 @@ EDITORS_BUNDLE = "plone-fullscreen"
 # data-pat-* attributes only configure patterns.
 USES_SCRIPTS = re.compile(rb"""class=["'][^"']*\bpat-[a-z]|\sdata-bs-[a-z]+=""")
 BODY_START = re.compile(rb"<body\b[^>]*>")
+# An inline script of the page that calls Plone's bundle as soon as it is
+# read (jQuery, require, bootstrap): the bundle must run before it.
+INLINE_SCRIPT = re.compile(rb"<script\b(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.S)
+CALLS_THE_BUNDLE = re.compile(rb"jQuery|\$\(|\brequire\(|\bbootstrap\.")
 
 
 def _tags(bundle: str, styles: bool) -> re.Pattern:
@@ -35,6 +43,21 @@ PATTERNS_TAGS = _tags(PATTERNS_BUNDLE, styles=False)
 EDITORS_TAGS = _tags(EDITORS_BUNDLE, styles=True)
 
 
+def _deferred(tag: re.Match) -> bytes:
+    script = tag.group(0)
+    if re.search(rb"\s(?:defer|async)[\s=>]", script.split(b">", 1)[0] + b">"):
+        return script
+    return b"<script defer" + script[len(b"<script") :]
+
+
+def calls_the_bundle(body: bytes) -> bool:
+    """Whether an inline script of the page needs Plone's bundle already run."""
+    return any(
+        CALLS_THE_BUNDLE.search(script.group(1))
+        for script in INLINE_SCRIPT.finditer(body)
+    )
+
+
 def without_unused_bundles(page: bytes) -> bytes | None:
     """The page without the bundles a visitor does not use, or None if unchanged."""
     body = BODY_START.search(page)
@@ -44,7 +67,9 @@ def without_unused_bundles(page: bytes) -> bytes | None:
     head = EDITORS_TAGS.sub(b"", head)
     if not USES_SCRIPTS.search(rest):
         head = PATTERNS_TAGS.sub(b"", head)
-    if len(head) == body.end():
+    elif not calls_the_bundle(page):
+        head = PATTERNS_TAGS.sub(_deferred, head)
+    if head == page[: body.end()]:
         return None
     return head + rest
 
@@ -56,8 +81,9 @@ class VisitorBundles:
 
     On a phone, Plone's bundle (patterns, Bootstrap's scripts, some 100 kB
     compressed) delays the first paint of pages that only show text, links
-    and a search field. Signed-in users keep every bundle: the toolbar and
-    the editing forms need them.
+    and a search field; on pages with patterns (forms) it is deferred.
+    Signed-in users keep every bundle as it is: the toolbar and the editing
+    forms need them.
     """
 
     order = 9100
