@@ -16,6 +16,7 @@ PLONE_IMAGES = """() => [...document.querySelectorAll(
     "img, svg image, link[rel~=icon], use"
   )].map(node => node.getAttribute("src") || node.getAttribute("href") || "")
    .filter(address => /plone-logo|logo\\.svg|favicon\\.ico$/.test(address))"""
+TO_THE_BOTTOM = "window.scrollTo(0, document.documentElement.scrollHeight)"
 SECTIONS = """() => [...document.querySelectorAll("#portal-mainnavigation a")]
   .map(link => link.textContent.trim())"""
 
@@ -98,7 +99,9 @@ class TestDesktop(BrandTestCase):
         sections = self.page.evaluate(SECTIONS)
         for legal in ("Déclaration d'accessibilité", "Cookies", "Mentions légales"):
             self.assertNotIn(legal, sections)
-        screenshot(self.page, "marque-pied-de-page-1280", full_page=True)
+        screenshot(self.page, "identite-en-tete-1280")
+        self.page.evaluate(TO_THE_BOTTOM)
+        screenshot(self.page, "identite-pied-de-page-1280")
 
     def test_procedure_and_form_pages(self):
         for path in PAGES[1:]:
@@ -128,5 +131,7 @@ class TestPhone(BrandTestCase):
                 self.open(path)
                 self.assert_brand_and_footer()
         self.open()
-        screenshot(self.page, "marque-pied-de-page-390", full_page=True)
+        screenshot(self.page, "identite-en-tete-390")
+        self.page.evaluate(TO_THE_BOTTOM)
+        screenshot(self.page, "identite-pied-de-page-390")
         self.assertEqual(self.recorded.errors, [])
