@@ -19,7 +19,19 @@ PAGES = (
     "/contact",
     "/@@search?SearchableText=carte",
     "/login",
+    "/demarches/carte-identite",
+    "/services/population-etat-civil",
+    "/vie-politique/mandataires/anne-dumont",
+    "/actualites/nouveau-calendrier-des-collectes",
+    "/agenda/marche-hebdomadaire",
+    "/ma-commune/lieux/hotel-de-ville",
+    "/ma-commune/publications/bulletin-communal",
+    "/@@je-trouve",
+    "/@@je-trouve/demenagement",
+    "/@@je-suis/nouvel-habitant",
 )
+# The page of an address that leads nowhere.
+MISSING = "/page-disparue"
 
 
 def html_errors(pages: dict[str, str]) -> list[str]:
@@ -78,6 +90,9 @@ class TestValidHtml(unittest.TestCase):
             response = requests.get(self.layer["site_url"] + path, timeout=60)
             self.assertEqual(response.status_code, 200, path)
             pages[path or "/"] = response.text
+        missing = requests.get(self.layer["site_url"] + MISSING, timeout=60)
+        self.assertEqual(missing.status_code, 404)
+        pages[MISSING] = missing.text
         self.assertEqual(html_errors(pages), [])
 
     def test_charset_in_the_first_1024_bytes(self):

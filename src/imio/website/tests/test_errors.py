@@ -55,7 +55,7 @@ class TestPageNotFound(unittest.TestCase):
         self.assertEqual(label, "Trouvez ce que vous cherchiez")
         links = {
             link.text_content().strip(): link.get("href")
-            for link in main.findall(".//ul[@class='page-not-found-links']//a")
+            for link in main.cssselect(".page-not-found-links a")
         }
         self.assertEqual(
             links,
