@@ -5,6 +5,7 @@ from imio.website.browser.branding import initials
 from imio.website.browser.branding import mark_svg
 from imio.website.browser.branding import site_logo
 from imio.website.interfaces import IImioWebsiteLayer
+from imio.website.testing import IMIO_WEBSITE_FUNCTIONAL_TESTING
 from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
 from imio.website.tests.helpers import read_in
 from plone import api
@@ -15,6 +16,8 @@ import io
 import lxml.etree
 import lxml.html
 import PIL.Image
+import requests
+import transaction
 import unittest
 
 
@@ -142,3 +145,25 @@ class TestHeaderBrand(unittest.TestCase):
         self.assertEqual(
             icons[0].get("href"), "http://nohost/plone/favicon.ico?name=commune.ico"
         )
+
+
+class TestServedLogo(unittest.TestCase):
+    layer = IMIO_WEBSITE_FUNCTIONAL_TESTING
+
+    def test_the_header_s_logo_and_favicon_are_served(self):
+        portal = self.layer["portal"]
+        api.portal.set_registry_record(
+            "plone.site_logo", b64encode_file("Logo Namur été.svg", SHIELD)
+        )
+        transaction.commit()
+        page = lxml.html.fromstring(
+            requests.get(portal.absolute_url(), timeout=30).text
+        )
+        [logo] = page.cssselect("header .site-brand img")
+        [icon] = page.cssselect("link[rel=icon]")
+        for url in (logo.get("src"), icon.get("href")):
+            with self.subTest(url=url):
+                served = requests.get(url, timeout=30)
+                self.assertEqual(served.status_code, 200)
+                self.assertEqual(served.headers["Content-Type"], "image/svg+xml")
+                self.assertEqual(served.content, SHIELD)
