@@ -110,6 +110,20 @@ class TestDesktop(BrandTestCase):
                 self.assert_brand_and_footer()
         self.assertEqual(self.recorded.errors, [])
 
+    def test_in_german(self):
+        self.open("?set_language=de")
+        footer = self.page.locator("footer#portal-footer-wrapper")
+        self.assertEqual(
+            footer.get_by_role("heading").all_inner_texts()[1:],
+            ["Öffnungszeiten", "Folgen Sie uns"],
+        )
+        legal = footer.get_by_role("navigation", name="Rechtliche Hinweise")
+        self.assertEqual(
+            legal.get_by_role("link").all_inner_texts()[2:],
+            ["Erklärung zur Barrierefreiheit", "Datenschutz", "Cookies", "Impressum"],
+        )
+        self.assertEqual(accessibility_violations(self.page), [])
+
     def test_the_legal_notice_opens_from_the_footer(self):
         self.open()
         with self.page.expect_navigation():
