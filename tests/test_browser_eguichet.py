@@ -7,6 +7,8 @@ every step the applicant is told about arrives by e-mail.
 """
 
 from imio.eguichet.testing import phone_photo
+from imio.eguichet.tests.library_helpers import Citizen
+from imio.eguichet.tests.library_helpers import VALID_ANSWERS
 from pathlib import Path
 from tests.browser import accessibility_violations
 from tests.browser import DESKTOP
@@ -18,6 +20,7 @@ from tests.eguichet_layer import CITIZEN
 from tests.eguichet_layer import EGUICHET_BROWSER
 from tests.eguichet_layer import WORKS_AGENT
 from tests.mail import text_of
+from tests.test_html_validity import html_errors
 
 import hashlib
 import re
@@ -340,6 +343,14 @@ class TestCitizenSteps(EguichetBrowserTestCase):
         })
         page.click("#form-buttons-continue")
         page.wait_for_load_state()
+        # The list of problems has the focus, and links to the field.
+        summary = page.locator(".eguichet-error-summary")
+        self.assertTrue(summary.evaluate("node => node === document.activeElement"))
+        summary.get_by_role("link").first.click()
+        self.assertEqual(
+            page.evaluate("document.activeElement.id"),
+            "form-widgets-child_national_number",
+        )
         field = page.locator("#formfield-form-widgets-child_national_number")
         self.assertIn("registre national", field.inner_text().lower())
         error = field.locator(".invalid-feedback").inner_text()
@@ -797,6 +808,31 @@ class TransactionalPages:
 
 class TestTransactionalPagesOnADesktop(TransactionalPages, EguichetBrowserTestCase):
     viewport = DESKTOP
+
+    def test_the_pages_of_a_request_are_valid_html(self):
+        citizen = Citizen()
+        self.addCleanup(citizen.close)
+        forms = f"{self.site_url}/e-guichet"
+        pages = {
+            "form for signed-in citizens": citizen.get(
+                f"{forms}/certificat-de-residence"
+            ),
+            "form with an error": citizen.fill(
+                f"{forms}/inscription-stage",
+                {
+                    **VALID_ANSWERS["inscription-stage"],
+                    "child_national_number": WRONG_NATIONAL_NUMBER,
+                },
+            ),
+            "check-answers": citizen.fill(
+                f"{forms}/extrait-acte", VALID_ANSWERS["extrait-acte"]
+            ),
+        }
+        self.assertIn("Il y a un problème", pages["form with an error"].text)
+        self.assertIn("Vérifiez vos réponses", pages["check-answers"].text)
+        self.assertEqual(
+            html_errors({name: page.text for name, page in pages.items()}), []
+        )
 
     def test_keyboard_only_from_the_form_to_the_confirmation(self):
         page = self.page

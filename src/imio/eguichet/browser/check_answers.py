@@ -143,6 +143,7 @@ class CheckAnswersForm(EguichetForm):
     def updateActions(self):
         # Easyform names its button "submit" and labels it from the form.
         super(EasyFormForm, self).updateActions()
+        self.empty_prompts()
         self.style_actions()
 
     # The summary

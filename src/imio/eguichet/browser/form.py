@@ -30,6 +30,7 @@ from imio.eguichet.schema import form_schema
 from plone import api
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from z3c.form.interfaces import ISelectWidget
 from zope.i18n import translate
 
 from urllib.parse import urlencode
@@ -109,7 +110,11 @@ class EguichetForm(CaseConfirmation, EasyFormForm):
 
     @property
     def page_title(self) -> str:
-        return self.context.Title()
+        title = self.context.Title()
+        if self.error_summary():
+            # Said first, as a screen reader reads the title of a new page.
+            return page_text(_("Error: ${page}", mapping={"page": title}), self.request)
+        return title
 
     @property
     def schema(self):
@@ -117,7 +122,18 @@ class EguichetForm(CaseConfirmation, EasyFormForm):
 
     def updateActions(self):
         super().updateActions()
+        self.empty_prompts()
         self.style_actions()
+
+    def empty_prompts(self):
+        """A required choice's "Choisissez..." is an option without value.
+
+        HTML asks it of a required select's first option; z3c.form reads an
+        empty value as no choice, as it reads its own ``--NOVALUE--``.
+        """
+        for widget in self.all_widgets().values():
+            if ISelectWidget.providedBy(widget) and widget.required and widget.prompt:
+                widget.noValueToken = ""
 
     def style_actions(self):
         """One primary button, big; the other actions secondary."""

@@ -128,16 +128,21 @@ class TestLibraryFormPages(unittest.TestCase):
         options = html.fromstring(page.text).xpath(
             "//select[@name='form.widgets.act_type:list']/option"
         )
-        self.assertEqual(options[0].get("value"), "--NOVALUE--")
+        # Without a value, as HTML asks of a required select's first option.
+        self.assertEqual(options[0].get("value"), "")
         self.assertEqual(options[0].text_content().strip(), "Choisissez...")
         selected = [o.get("value") for o in options if o.get("selected")]
-        self.assertIn(selected, ([], ["--NOVALUE--"]))
-        # Left as it is, the choice is asked for.
+        self.assertIn(selected, ([], [""]))
+        # Left as it is, the choice is asked for, and asked again.
         answers = dict(VALID_ANSWERS["extrait-acte"])
         del answers["act_type"]
-        answers["act_type:list"] = "--NOVALUE--"
-        errors = field_errors(self.citizen.fill(self.form.absolute_url(), answers))
-        self.assertIn("act_type", errors)
+        answers["act_type:list"] = ""
+        page = self.citizen.fill(self.form.absolute_url(), answers)
+        self.assertIn("act_type", field_errors(page))
+        options = html.fromstring(page.text).xpath(
+            "//select[@name='form.widgets.act_type:list']/option"
+        )
+        self.assertEqual([o.get("value") for o in options if o.get("selected")], [""])
 
     def test_dates_when_checking_the_answers(self):
         summary = self.citizen.fill(

@@ -130,7 +130,8 @@ class TestFormPages(unittest.TestCase):
         self.assertTrue(words(links[0]).startswith("Nom et prénom : "))
         # Said once: not a second time in Plone's message above the form.
         self.assertEqual(tree.xpath("//*[contains(@class, 'portalMessage')]"), [])
-        # The page is read from its top, not from the first field.
+        # The browser takes the citizen there, not to the first field.
+        self.assertIsNotNone(summary.get("autofocus"))
         form = tree.xpath("//form[@id='form']")[0]
         self.assertNotIn("pat-formautofocus", form.get("class"))
 
@@ -259,6 +260,10 @@ class TestPageLayoutsAndTitles(unittest.TestCase):
         form_view.update()
         self.assertEqual(form_view.page_layout, "transactional")
         self.assertEqual(form_view.page_title, "Certificat de résidence")
+        # With a mistake, the title says so first.
+        form_view.form_instance.error_summary = lambda: [{"label": None}]
+        self.assertEqual(form_view.page_title, "Erreur : Certificat de résidence")
+        del form_view.form_instance.error_summary
         form_view.form_instance.step = "check"
         self.assertEqual(
             form_view.page_title, "Vérifiez vos réponses — Certificat de résidence"
