@@ -14,6 +14,7 @@ from tests.browser import RecordedPage
 from tests.browser import screenshot
 from tests.eguichet_layer import AGENT
 from tests.eguichet_layer import CITIZEN
+from tests.test_browser_eguichet import ANSWERS
 from tests.test_browser_eguichet import EguichetBrowserTestCase
 from tests.test_browser_layout import LAYOUT_SHIFT
 
@@ -127,24 +128,46 @@ class TestEveryPageType(EguichetBrowserTestCase):
         return screen.page
 
     def check(self, name, path, title, member, status):
-        expected_title = f"{title} — {COMMUNE}" if title else COMMUNE
         for width, viewport in SCREENS.items():
             with self.subTest(page=name, width=width):
                 page = self.open_as(member, viewport)
                 response = page.goto(self.site_url + path, wait_until="networkidle")
                 self.assertEqual(response.status, status)
-                self.assertEqual(page.title(), expected_title)
-                shift = page.evaluate(LAYOUT_SHIFT)
-                print(f" layout shift of {name} at {width} px: {shift:.4f}", end="")
-                self.assertLess(shift, MAX_LAYOUT_SHIFT)
-                scroll_width = page.evaluate("document.documentElement.scrollWidth")
-                self.assertLessEqual(scroll_width, viewport["width"])
-                branding = page.evaluate(PLONE_BRANDING)
-                self.assertEqual(branding["logos"], [])
-                self.assertNotIn("Powered by Plone", branding["text"])
-                self.assertNotIn("Plone", branding["text"])
-                self.assertEqual(accessibility_violations(page), [])
-                screenshot(page, f"page-{name}-{width}")
+                self.assertWellShown(page, name, width, title)
+
+    def assertWellShown(self, page, name: str, width: str, title: str | None):
+        """Title, layout shift, width, no Plone branding, axe; a screenshot."""
+        self.assertEqual(page.title(), f"{title} — {COMMUNE}" if title else COMMUNE)
+        shift = page.evaluate(LAYOUT_SHIFT)
+        print(f" layout shift of {name} at {width} px: {shift:.4f}", end="")
+        self.assertLess(shift, MAX_LAYOUT_SHIFT)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        self.assertLessEqual(scroll_width, int(width))
+        branding = page.evaluate(PLONE_BRANDING)
+        self.assertEqual(branding["logos"], [])
+        self.assertNotIn("Powered by Plone", branding["text"])
+        self.assertNotIn("Plone", branding["text"])
+        self.assertEqual(accessibility_violations(page), [])
+        screenshot(page, f"page-{name}-{width}")
+
+    def test_check_answers_and_confirmation(self):
+        """The steps after the form: titled after it, as well shown."""
+        form = "Certificat de résidence"
+        for width, viewport in SCREENS.items():
+            with self.subTest(width=width):
+                page = self.open_as(CITIZEN, viewport)
+                page.goto(f"{self.site_url}/e-guichet/certificat-de-residence")
+                self.fill_form(ANSWERS["certificat-de-residence"], page)
+                with page.expect_navigation(wait_until="networkidle"):
+                    page.click("#form-buttons-continue")
+                self.assertWellShown(
+                    page, "verification", width, f"Vérifiez vos réponses — {form}"
+                )
+                with page.expect_navigation(wait_until="networkidle"):
+                    page.get_by_role("button", name="Envoyer").click()
+                self.assertWellShown(
+                    page, "confirmation", width, f"Demande envoyée — {form}"
+                )
 
 
 for _page in PAGES:
