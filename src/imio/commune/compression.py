@@ -96,7 +96,7 @@ def compressible_type(headers) -> bool:
 
 
 class GzipMiddleware:
-    def __init__(self, application, minimum_size=1024, level=6):
+    def __init__(self, application, minimum_size=1024, level=4):
         self.application = application
         self.minimum_size = int(minimum_size)
         self.level = int(level)
@@ -247,7 +247,7 @@ class _Closing:
             close()
 
 
-def filter_factory(global_conf, minimum_size=1024, level=6):
+def filter_factory(global_conf, minimum_size=1024, level=4):
     """PasteDeploy filter: ``use = call:imio.commune.compression:filter_factory``."""
 
     def make(application):
