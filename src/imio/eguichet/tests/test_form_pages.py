@@ -279,3 +279,18 @@ class TestPageLayoutsAndTitles(unittest.TestCase):
         self.assertEqual(
             self.view("mes-demarches", self.portal).page_title, "Mes démarches"
         )
+
+    def test_in_german(self):
+        self.request.environ["HTTP_ACCEPT_LANGUAGE"] = "de"
+        self.request["LANGUAGE"] = "de"
+        form_view = self.view("demande")
+        form_view.update()
+        form_view.form_instance.step = "check"
+        self.assertEqual(
+            form_view.page_title,
+            "Überprüfen Sie Ihre Angaben — Certificat de résidence",
+        )
+        self.assertEqual(
+            self.view("demande-envoyee").page_title,
+            "Antrag gesendet — Certificat de résidence",
+        )
