@@ -29,6 +29,8 @@ PAGES = (
     "/@@je-trouve",
     "/@@je-trouve/demenagement",
     "/@@je-suis/nouvel-habitant",
+    "/e-guichet/certificat-de-residence",
+    "/e-guichet/reservation-salle",
 )
 # The page of an address that leads nowhere.
 MISSING = "/page-disparue"

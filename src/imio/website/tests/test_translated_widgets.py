@@ -1,4 +1,4 @@
-"""Plone's form widgets speak the page's language on a commune site."""
+"""Plone's form widgets on a commune site: in the page's language, valid HTML."""
 
 from imio.website.testing import IMIO_WEBSITE_INTEGRATION_TESTING
 from imio.website.tests.helpers import read_in
@@ -21,6 +21,11 @@ class IRoomBooking(model.Schema):
         required=True,
     )
     photo = NamedBlobImage(title="Photo", required=False)
+    delivery = schema.Choice(
+        title="Comment souhaitez-vous recevoir le certificat ?",
+        values=["email", "post"],
+        required=True,
+    )
 
 
 class RoomBookingForm(AutoExtensibleForm, form.Form):
@@ -38,13 +43,17 @@ class Publishing:
 class TestWidgets(unittest.TestCase):
     layer = IMIO_WEBSITE_INTEGRATION_TESTING
 
-    def widget(self, name: str, language: str):
-        request = makeTestRequest()
+    def booking(self, language: str = "fr", **answers) -> RoomBookingForm:
+        request = makeTestRequest(environ={"REQUEST_METHOD": "POST"})
         mark_layer(getSite(), Publishing(request))
         read_in(language, request)
+        request.form.update(answers)
         booking = RoomBookingForm(self.layer["portal"], request)
         booking.update()
-        widget = booking.widgets[name]
+        return booking
+
+    def widget(self, name: str, language: str):
+        widget = self.booking(language).widgets[name]
         return lxml.html.fragment_fromstring(widget.render(), create_parent=True)
 
     def required_title(self, language: str) -> str:
@@ -62,3 +71,20 @@ class TestWidgets(unittest.TestCase):
     def test_accepted_types_in_french_and_german(self):
         self.assertEqual(self.accepted_types("fr"), "Types acceptés : image/*.")
         self.assertEqual(self.accepted_types("de"), "Erlaubte Dateitypen: image/*.")
+
+    def test_a_required_list_s_prompt_has_an_empty_value(self):
+        # HTML wants it so: the browser then refuses to send the prompt.
+        widget = self.booking().widgets["delivery"]
+        widget.prompt = True
+        widget.update()
+        page = lxml.html.fragment_fromstring(widget.render(), create_parent=True)
+        options = [(option.get("value"), option.text) for option in page.iter("option")]
+        self.assertEqual(options[0][0], "")
+        self.assertEqual([value for value, _text in options[1:]], ["email", "post"])
+
+    def test_the_empty_prompt_sent_anyway_is_no_answer(self):
+        booking = self.booking(**{"form.widgets.delivery": [""]})
+        _data, errors = booking.extractData()
+        self.assertEqual(
+            [error.widget.__name__ for error in errors], ["rules_accepted", "delivery"]
+        )
