@@ -13,6 +13,7 @@ from imio.website.opening_hours import TIMEZONE
 from plone import api
 from plone.event.interfaces import IEvent
 from plone.event.utils import dt2int
+from plone.memoize import ram
 from Products.Five import BrowserView
 from zope.component import getMultiAdapter
 from zope.component import queryMultiAdapter
@@ -100,6 +101,29 @@ def from_index(value: int) -> datetime:
     return datetime(year, month, day, tzinfo=UTC) + timedelta(minutes=minutes)
 
 
+def _visitors_key(method, view):
+    """What the home page's lists show a visitor depends on, to the minute.
+
+    The site's address and language, its content (the catalog's counter
+    changes with every indexed change: a procedure published, an event
+    moved, a service's hours edited) and the minute in Brussels (what is
+    upcoming, open now, published from its date). Signed-in readers may see
+    more than visitors: their lists are not kept.
+    """
+    if view.visitor_state is None:
+        view.visitor_state = (
+            api.user.is_anonymous(),
+            view.context.absolute_url(),
+            view.request.get("LANGUAGE"),
+            api.portal.get_tool("portal_catalog").getCounter(),
+            datetime.now(TIMEZONE).strftime("%Y-%m-%d %H:%M"),
+        )
+    anonymous, *state = view.visitor_state
+    if not anonymous:
+        raise ram.DontCache
+    return (method.__name__, *state)
+
+
 def link(item) -> dict:
     return {
         "title": item.Title(),
@@ -148,6 +172,7 @@ class CommuneHomeView(BrowserView):
         super().__init__(context, request)
         self.language = None
         self.months = {}
+        self.visitor_state = None
 
     def _(self, message) -> str:
         # The page's language once, rather than negotiated again for each label.
@@ -200,6 +225,7 @@ class CommuneHomeView(BrowserView):
             )
         return _SVG[name]
 
+    @ram.cache(_visitors_key)
     def tile_groups(self) -> list[dict]:
         """Tiles of the life events ("Je trouve") and audiences ("Je suis")."""
         return [
@@ -231,6 +257,7 @@ class CommuneHomeView(BrowserView):
             return {}
         return {brain.UID: brain.getURL() for brain in api.content.find(UID=uids)}
 
+    @ram.cache(_visitors_key)
     def most_requested(self) -> list[dict]:
         """The editors' choice of procedures, else those one can ask for online."""
         catalog = api.portal.get_tool("portal_catalog")
@@ -284,6 +311,7 @@ class CommuneHomeView(BrowserView):
             })
         return entries
 
+    @ram.cache(_visitors_key)
     def latest_news(self) -> list[dict]:
         # Date: the publication date, or the last change of a draft.
         brains = api.content.find(
@@ -303,6 +331,7 @@ class CommuneHomeView(BrowserView):
             for brain in brains[:LATEST_NEWS]
         ]
 
+    @ram.cache(_visitors_key)
     def upcoming_events(self) -> list[dict]:
         """Events still to come or going on, by their next occurrence.
 
@@ -357,10 +386,12 @@ class CommuneHomeView(BrowserView):
     def political_life(self) -> dict | None:
         return self.section(POLITICAL_LIFE)
 
+    @ram.cache(_visitors_key)
     def next_sitting(self) -> dict | None:
         upcoming = sittings(self.context, upcoming=True)
         return upcoming[0] if upcoming else None
 
+    @ram.cache(_visitors_key)
     def administration(self) -> dict | None:
         """The administration's contact, its week and whether it is open now."""
         service = self.visible(*ADMINISTRATION)
