@@ -202,6 +202,26 @@ class TestPublicLayout(LayoutTestCase):
         self.assertEqual(tree.cssselect("[icon]"), [])
         self.assertTrue(tree.cssselect("#personaltools-logout[href]"))
 
+    def test_no_toolbar_for_signed_in_citizens(self):
+        # A citizen is a plain member, and the owner of what they sent: Plone's
+        # toolbar (State, Actions, Sharing) is not theirs; the header signs out.
+        login(self.portal, TEST_USER_NAME)
+        setRoles(self.portal, TEST_USER_ID, ["Member"])
+        _page, tree = self.render(LayoutPage)
+        self.assertEqual(tree.cssselect("#edit-bar"), [])
+        self.assertIn("Se déconnecter", self.texts(tree, ".site-account a"))
+        self.assertNotIn("plone-toolbar", tree.body.get("class"))
+        setRoles(self.portal, TEST_USER_ID, ["Member", "Owner"])
+        _page, tree = self.render(LayoutPage, self.procedures)
+        self.assertEqual(tree.cssselect("#edit-bar"), [])
+
+    def test_the_toolbar_for_every_editorial_role(self):
+        login(self.portal, TEST_USER_NAME)
+        for role in ("Contributor", "Reviewer", "Site Administrator", "Manager"):
+            setRoles(self.portal, TEST_USER_ID, ["Member", role])
+            _page, tree = self.render(LayoutPage)
+            self.assertTrue(tree.cssselect("#edit-bar"), role)
+
     def test_the_current_section_is_marked_in_the_page(self):
         _page, tree = self.render(LayoutPage, self.procedures)
         marked = tree.cssselect("#portal-mainnavigation a[aria-current]")

@@ -72,8 +72,14 @@ class TestUpgrades(unittest.TestCase):
             (self.setup.getVersionForProfile(PROFILE),),
         )
 
+    def as_in_1007(self):
+        """The site where every signed-in user got Plone's toolbar."""
+        self.portal.manage_permission("Show Toolbar", ["Authenticated"], acquire=True)
+        self.setup.setLastVersionForProfile(PROFILE, "1007")
+
     def as_in_1005(self):
         """The site before the procedures' online form was in the catalog."""
+        self.as_in_1007()
         self.portal.portal_catalog.delColumn("online_form_link")
         self.setup.setLastVersionForProfile(PROFILE, "1005")
 
@@ -182,6 +188,20 @@ class TestUpgrades(unittest.TestCase):
         catalog_online_form_links(self.setup)
         self.assertIn("online_form_link", self.portal.portal_catalog.schema())
         self.assertEqual(api.content.find(id="passeport")[0].online_form_link, passport)
+
+    def test_1008_keeps_the_toolbar_for_editors_only(self):
+        self.as_in_1007()
+        self.setup.upgradeProfile(PROFILE)
+        self.assert_latest()
+        roles = {
+            role["name"]
+            for role in self.portal.rolesOfPermission("Show Toolbar")
+            if role["selected"]
+        }
+        self.assertEqual(
+            roles,
+            {"Manager", "Site Administrator", "Editor", "Contributor", "Reviewer"},
+        )
 
 
 class TestTheme(unittest.TestCase):
