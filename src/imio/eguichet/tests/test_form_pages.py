@@ -86,8 +86,8 @@ class TestFormPages(unittest.TestCase):
                 "Coût : 3,00 €",
                 "Votre demande est traitée dans un délai de 2 jours.",
                 "Vous devez être connecté pour envoyer ce formulaire.",
-                "Vos réponses sont traitées par le service État civil de Ville de "
-                "Namur, uniquement pour répondre à votre demande.",
+                "Vos réponses sont traitées par le service État civil (Ville de "
+                "Namur), uniquement pour répondre à votre demande.",
                 "Elles sont conservées 12 mois après la clôture de votre demande.",
             ],
         )
