@@ -160,10 +160,54 @@ class TestUpgradeTo1009(unittest.TestCase):
             self.footer_links(),
             [
                 "sitemap",
-                "contact-info",
+                "contact",
                 "accessibilite",
                 "vie-privee",
                 "cookies",
                 "mentions-legales",
             ],
         )
+
+
+class TestUpgradeTo1010(unittest.TestCase):
+    """A site of profile 1009: the footer's Contact went to Plone's generic form."""
+
+    layer = IMIO_COMMUNE_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.site = self.layer["app"][COMMUNE_SITE_ID]
+        setSite(self.site)
+
+    def contact_link(self) -> str:
+        from imio.website.interfaces import IImioWebsiteLayer
+        from zope.interface import alsoProvides
+
+        import lxml.html
+
+        request = self.layer["request"]
+        alsoProvides(request, IImioWebsiteLayer)
+        page = lxml.html.fromstring(self.site.restrictedTraverse("@@search")())
+        [link] = page.cssselect(
+            "#portal-footer-wrapper .site-footer-legal-links a[href$='contact'],"
+            "#portal-footer-wrapper .site-footer-legal-links a[href$='contact-info']"
+        )
+        return link.get("href")
+
+    def test_new_sites_link_the_communes_contact_page(self):
+        self.assertIn("contact", self.site)
+        self.assertEqual(self.contact_link(), f"{self.site.absolute_url()}/contact")
+
+    def test_the_footers_contact_goes_to_the_communes_contact_page(self):
+        action = self.site["portal_actions"]["site_actions"]["contact"]
+        action._setPropValue(
+            "url_expr",
+            'python:f"{plone_portal_state.navigation_root_url()}/contact-info"',
+        )
+        self.site["portal_setup"].setLastVersionForProfile(PROFILE, "1009")
+        self.assertEqual(upgrade_site(self.site), f"mis à niveau : {PROFILE}")
+        self.assertEqual(self.contact_link(), f"{self.site.absolute_url()}/contact")
+
+    def test_a_site_without_a_contact_section_keeps_the_contact_form(self):
+        with api.env.adopt_roles(["Manager"]):
+            api.content.delete(self.site["contact"])
+        self.assertTrue(self.contact_link().endswith("/contact-info"))
