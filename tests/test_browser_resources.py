@@ -12,11 +12,14 @@ from tests.browser import RecordedPage
 from tests.test_browser_editor import EDITOR
 from tests.test_browser_editor import SITE_EDITOR
 
+import io
+import PIL.Image
 import unittest
 
 
 PROCEDURE = "/demarches/domiciliation"
 FORM = "/e-guichet/extrait-acte"
+REPORT_FORM = "/e-guichet/signalement-voirie"
 PLONE_BUNDLE = "++plone++static/bundle-plone/"
 DEFERRED = "document.querySelector('script[data-bundle=plone]').defer"
 
@@ -100,6 +103,27 @@ class TestVisitor(ResourcesTestCase):
         self.assertEqual(date.get_attribute("type"), "date")
         date.fill("1985-07-30")
         self.assertEqual(date.input_value(), "1985-07-30")
+        self.assertEqual(self.recorded.errors, [])
+
+    def test_e_guichet_form_takes_a_photo(self):
+        self.open(REPORT_FORM)
+        self.assertTrue(self.page.evaluate(DEFERRED))
+        photo = io.BytesIO()
+        PIL.Image.new("RGB", (640, 480), (120, 110, 100)).save(photo, "JPEG")
+        field = self.page.get_by_label("Photo")
+        field.set_input_files(
+            files=[
+                {
+                    "name": "nid-de-poule.jpg",
+                    "mimeType": "image/jpeg",
+                    "buffer": photo.getvalue(),
+                }
+            ]
+        )
+        self.assertEqual(
+            field.evaluate("input => [...input.files].map(file => file.name)"),
+            ["nid-de-poule.jpg"],
+        )
         self.assertEqual(self.recorded.errors, [])
 
 
