@@ -107,8 +107,9 @@ def _visitors_key(method, view):
     The site's address and language, its content (the catalog's counter
     changes with every indexed change: a procedure published, an event
     moved, a service's hours edited) and the minute in Brussels (what is
-    upcoming, open now, published from its date). Signed-in readers may see
-    more than visitors: their lists are not kept.
+    upcoming, open now, published from its date); a change that the catalog
+    does not see (a taxonomy's labels) shows from the next minute.
+    Signed-in readers may see more than visitors: their lists are not kept.
     """
     if view.visitor_state is None:
         view.visitor_state = (
