@@ -11,11 +11,17 @@ from plone import api
 from plone.app.layout.links.viewlets import FaviconViewlet
 from plone.app.layout.viewlets.common import ViewletBase
 from plone.formwidget.namedfile.converter import b64decode_file
+from plone.app.layout.viewlets import social
+from plone.app.layout.viewlets.social import SocialTagsViewlet
 from Products.CMFPlone.browser.favicon import SiteFavicon
+from Products.CMFPlone.browser.sitelogo import SiteLogo
 from Products.Five import BrowserView
+from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from urllib.parse import quote
 from urllib.parse import unquote
+from zExceptions import NotFound
 
+import os
 import re
 import struct
 import unicodedata
@@ -238,3 +244,46 @@ class BrandFavicon(SiteFavicon):
         response.setHeader("Content-Type", logo["type"])
         response.setHeader("Cache-Control", "public, max-age=3600")
         return data
+
+
+class BrandSiteLogo(SiteLogo):
+    """``@@site-logo`` of a site without a logo is a missing page, not an error."""
+
+    def __call__(self):
+        if self.data is None:
+            raise NotFound(self.context, "site-logo", self.request)
+        return super().__call__()
+
+
+class BrandSocialTagsViewlet(SocialTagsViewlet):
+    """Shared pages show the commune's logo or mark, never Plone's logo."""
+
+    index = ViewPageTemplateFile(
+        os.path.join(os.path.dirname(social.__file__), "social_tags.pt")
+    )
+
+    def _get_tags(self):
+        tags = super()._get_tags()
+        site_url = api.portal.get().absolute_url()
+        plone_logo = f"{site_url}/++resource++plone-logo.svg"
+        if not any(tag.get("content") == plone_logo for tag in tags):
+            return tags
+        logo = current_logo()
+        url = logo_url(site_url, logo)
+        kind = logo["type"] if logo else "image/svg+xml"
+        shared = []
+        for tag in tags:
+            if tag.get("content") == plone_logo:
+                tag = dict(tag, content=url)
+            elif tag.get("property") == "og:image:type":
+                tag = dict(tag, content=kind)
+            shared.append(tag)
+        return shared
+
+
+class BrandSocialTagsBodyViewlet(BrandSocialTagsViewlet):
+    """The same, as schema.org properties in the page's body."""
+
+    index = ViewPageTemplateFile(
+        os.path.join(os.path.dirname(social.__file__), "social_tags_body.pt")
+    )

@@ -35,12 +35,23 @@ class NotFoundView(ExceptionView):
             return ErrorHandling(self.context, self.request)()
         if self.plone_redirector_view.attempt_redirect():
             return ""
-        self.context = self.__parent__
+        self.context = self.content(self.__parent__)
         self.request.response.setStatus(404)
         self.request.response.setHeader("Content-Type", "text/html;charset=utf-8")
         self.request.set("disable_plone.leftcolumn", True)
         self.request.set("disable_plone.rightcolumn", True)
         return self.index()
+
+    @staticmethod
+    def content(found):
+        """The page the missing address was sought in.
+
+        A view that finds nothing to show (a file that is not there) raises
+        NotFound itself: the page is then drawn in the view's own context.
+        """
+        while found is not None and not hasattr(found, "restrictedTraverse"):
+            found = getattr(found, "__parent__", None)
+        return found if found is not None else api.portal.get()
 
     def navigation_root(self):
         return api.portal.get_navigation_root(self.context)

@@ -167,3 +167,29 @@ class TestServedLogo(unittest.TestCase):
                 self.assertEqual(served.status_code, 200)
                 self.assertEqual(served.headers["Content-Type"], "image/svg+xml")
                 self.assertEqual(served.content, SHIELD)
+
+    def test_pages_shared_on_social_networks_show_the_communes_mark(self):
+        portal = self.layer["portal"]
+        api.portal.set_registry_record("plone.share_social_data", True)
+        transaction.commit()
+        text = requests.get(portal.absolute_url(), timeout=30).text
+        self.assertNotIn("plone-logo", text)
+        page = lxml.html.fromstring(text)
+        [image] = page.cssselect("meta[property='og:image']")
+        self.assertEqual(
+            image.get("content"), f"{portal.absolute_url()}/@@commune-mark.svg"
+        )
+        [kind] = page.cssselect("meta[property='og:image:type']")
+        self.assertEqual(kind.get("content"), "image/svg+xml")
+
+    def test_the_site_logo_without_a_logo_is_not_found(self):
+        portal = self.layer["portal"]
+        for url in ("@@site-logo", "@@site-logo/logo.png"):
+            with self.subTest(url=url):
+                served = requests.get(
+                    f"{portal.absolute_url()}/{url}",
+                    headers={"Accept": "*/*"},
+                    timeout=30,
+                )
+                self.assertEqual(served.status_code, 404)
+                self.assertIn("Page introuvable", served.text)
