@@ -8,8 +8,10 @@ from plone.app.testing import TEST_USER_ID
 
 import lxml.html
 import requests
+import socket
 import transaction
 import unittest
+import urllib.parse
 
 
 COMMUNE = "Ville de Namur"
@@ -113,3 +115,73 @@ class TestPageNotFound(unittest.TestCase):
         self.assertEqual(head.status_code, 404)
         self.assertEqual(head.headers["Content-Type"], get.headers["Content-Type"])
         self.assertEqual(head.content, b"")
+
+
+class TestHead(unittest.TestCase):
+    """Uptime monitors, link checkers and proxies ask HEAD: it answers as GET."""
+
+    layer = IMIO_WEBSITE_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        portal = self.layer["portal"]
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        procedures = api.content.create(
+            portal, "Folder", id="demarches", title="Démarches"
+        )
+        page = api.content.create(
+            procedures, "Document", id="carte-d-identite", title="Carte d'identité"
+        )
+        for item in (procedures, page):
+            api.content.transition(item, "publish")
+        private = api.content.create(
+            portal, "Folder", id="brouillons", title="Brouillons"
+        )
+        self.assertEqual(api.content.get_state(private), "private")
+        transaction.commit()
+        self.portal_url = portal.absolute_url()
+
+    def test_every_page_answers_head_as_get_without_a_body(self):
+        curl = {"User-Agent": "curl/7.88.1", "Accept": "*/*"}
+        for path in (
+            "",
+            "/",
+            "/demarches",
+            "/demarches/carte-d-identite",
+            "/brouillons",
+        ):
+            with self.subTest(path=path):
+                url = self.portal_url + path
+                get = requests.get(url, headers=curl, timeout=30, allow_redirects=False)
+                head = requests.head(url, headers=curl, timeout=30)
+                self.assertEqual(head.status_code, get.status_code)
+                self.assertEqual(
+                    head.headers.get("Content-Type"), get.headers.get("Content-Type")
+                )
+                self.assertEqual(head.content, b"")
+        get = requests.get(self.portal_url + "/demarches", timeout=30)
+        self.assertEqual(get.status_code, 200)
+        self.assertIn("Carte d'identité", get.text)
+
+    def head_on_the_wire(self, path: str) -> tuple[bytes, bytes]:
+        url = urllib.parse.urlsplit(self.portal_url + path)
+        with socket.create_connection((url.hostname, url.port), timeout=30) as server:
+            server.sendall(
+                f"HEAD {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+                "Connection: close\r\n\r\n".encode()
+            )
+            answer = b""
+            while chunk := server.recv(65536):
+                answer += chunk
+        head, _, body = answer.partition(b"\r\n\r\n")
+        return head, body
+
+    def test_no_body_goes_out_on_the_wire(self):
+        for path, status in (("/demarches", b"200"), ("/nulle-part", b"404")):
+            with self.subTest(path=path):
+                head, body = self.head_on_the_wire(path)
+                self.assertTrue(head.startswith(b"HTTP/1.1 " + status), head)
+                self.assertIn(b"Content-Type: text/html", head)
+                self.assertEqual(body, b"")
+        page = requests.get(self.portal_url + "/demarches", timeout=30)
+        head, _body = self.head_on_the_wire("/demarches")
+        self.assertIn(f"Content-Length: {len(page.content)}".encode(), head)
