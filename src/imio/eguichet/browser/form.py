@@ -28,6 +28,7 @@ from imio.eguichet.browser.thanks import thanks_title
 from imio.eguichet.display import format_amount
 from imio.eguichet.schema import form_schema
 from plone import api
+from plone.formwidget.namedfile.interfaces import INamedFileWidget
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from z3c.form.interfaces import ISelectWidget
@@ -208,13 +209,21 @@ class EguichetForm(CaseConfirmation, EasyFormForm):
             widgets.update(group.widgets.items())
         return widgets
 
+    @staticmethod
+    def control_id(widget) -> str:
+        """The id of the control a widget's label names (and errors link to)."""
+        if INamedFileWidget.providedBy(widget):
+            # The widget's own id is its wrapper's; the file input is apart.
+            return f"{widget.id}-input"
+        return widget.id
+
     def error_summary(self) -> list[dict]:
         """Each field in error: its label, the message, the link to the field."""
         summary = [
             {
                 "label": translate(widget.label, context=self.request),
                 "message": translate(widget.error.message, context=self.request),
-                "anchor": f"#{widget.id}",
+                "anchor": f"#{self.control_id(widget)}",
             }
             for widget in self.all_widgets().values()
             if widget.error is not None and widget.mode == "input"

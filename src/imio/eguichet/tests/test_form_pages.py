@@ -117,6 +117,20 @@ class TestFormPages(unittest.TestCase):
             tree.xpath("//form[@id='form']//label//*[contains(@class, 'required')]"), []
         )
 
+    def test_every_label_names_the_control_it_labels(self):
+        # A file field's label pointed at the widget's wrapper <div>: a click
+        # on it opened nothing, and screen readers named no field.
+        for form in (self.simple, self.residence):
+            page = self.citizen.get(form.absolute_url())
+            tree = html.fromstring(page.text)
+            labels = tree.xpath("//form[@id='form']//label[@for]")
+            self.assertTrue(labels)
+            for label in labels:
+                with self.subTest(form=form.getId(), label=words(label)):
+                    [control] = tree.xpath(f"//*[@id='{label.get('for')}']")
+                    self.assertIn(control.tag, ("input", "select", "textarea"))
+                    self.assertNotEqual(control.get("type"), "hidden")
+
     def test_errors_listed_above_the_form_with_links_to_their_fields(self):
         page = self.citizen.fill(self.simple.absolute_url(), {"fullname": ""})
         tree = html.fromstring(page.text)
