@@ -59,7 +59,7 @@ class SiteEditorLayer(Layer):
         process = self["process"]
         # A FileStorage has one writer: the instance pauses while the user is added.
         process.stop()
-        subprocess.run(
+        added = subprocess.run(
             [
                 str(BIN / "zconsole"),
                 "run",
@@ -67,10 +67,12 @@ class SiteEditorLayer(Layer):
                 str(script),
             ],
             env=self["env"],
-            check=True,
             capture_output=True,
+            text=True,
             timeout=300,
         )
+        if added.returncode:
+            raise RuntimeError(f"adding the editor failed:\n{added.stderr}")
         process.start()
         process.wait_until(lambda: http_status(self["site_url"]) == 200)
         self["editor_password"] = password

@@ -11,6 +11,7 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_PASSWORD
 
+import lxml.html
 import re
 import requests
 import transaction
@@ -77,6 +78,13 @@ class TestMyCases(MyCasesTestCase):
         self.assertIn("Envoyée", page.text)
         self.assertNotIn(self.sophies.formatted_reference(), page.text)
         self.assertNotIn(self.anonymous.formatted_reference(), page.text)
+        # On a phone the table scrolls in its own box, which the keyboard reaches.
+        tree = lxml.html.fromstring(page.text)
+        [box] = tree.xpath("//table[contains(@class, 'my-cases')]/parent::div")
+        self.assertIn("table-responsive", box.get("class"))
+        self.assertEqual((box.get("role"), box.get("tabindex")), ("region", "0"))
+        [title] = tree.xpath(f"//*[@id='{box.get('aria-labelledby')}']")
+        self.assertEqual(title.text_content().strip(), "Mes démarches")
         page = self.get(url, username="sophie")
         self.assertIn(self.sophies.formatted_reference(), page.text)
         self.assertNotIn(self.jeans.formatted_reference(), page.text)
