@@ -5,12 +5,8 @@ is parsed (defer), as its patterns wait for the page anyway.
 """
 
 from AccessControl import getSecurityManager
-from imio.website.interfaces import IImioWebsiteLayer
+from imio.website.browser.theme.transform import PageTransform
 from plone.protect.authenticator import isAnonymousUser
-from plone.transformchain.interfaces import ITransform
-from zope.component import adapter
-from zope.interface import implementer
-from zope.interface import Interface
 
 import re
 
@@ -74,9 +70,7 @@ def without_unused_bundles(page: bytes) -> bytes | None:
     return head + rest
 
 
-@implementer(ITransform)
-@adapter(Interface, IImioWebsiteLayer)
-class VisitorBundles:
+class VisitorBundles(PageTransform):
     """Leave Plone's scripts out of a visitor's page that uses none of them.
 
     On a phone, Plone's bundle (patterns, Bootstrap's scripts, some 100 kB
@@ -87,16 +81,6 @@ class VisitorBundles:
     """
 
     order = 9100
-
-    def __init__(self, published, request):
-        self.published = published
-        self.request = request
-
-    def transformBytes(self, result, encoding):
-        return None
-
-    def transformUnicode(self, result, encoding):
-        return None
 
     def transformIterable(self, result, encoding):
         if not isinstance(result, list):
