@@ -2,8 +2,11 @@
 
 from AccessControl import Unauthorized
 from imio.eguichet import _
+from imio.eguichet.browser.workspace import badge_class
+from imio.eguichet.browser.workspace import WORKSPACE_BUNDLE
 from imio.eguichet.reference import format_reference
 from plone import api
+from Products.CMFPlone.resources import add_bundle_on_request
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zope.i18n import translate
@@ -27,6 +30,8 @@ class MyCasesView(BrowserView):
             # Plone answers with its login form, then comes back here.
             raise Unauthorized("Log in to see your requests.")
         self.request.response.setHeader("Cache-Control", "private, no-store")
+        # The states' badges, in the colours agents see.
+        add_bundle_on_request(self.request, WORKSPACE_BUNDLE)
         return self.template()
 
     def cases(self) -> list[dict]:
@@ -45,6 +50,7 @@ class MyCasesView(BrowserView):
                 "reference": format_reference(brain.case_reference),
                 "form_title": brain.case_form_title,
                 "state": brain.review_state,
+                "badge_class": badge_class(brain.review_state),
                 "state_title": workflow.getTitleForStateOnType(
                     brain.review_state, "Case"
                 ),

@@ -83,6 +83,11 @@ class TestMyCases(MyCasesTestCase):
         [box] = tree.xpath("//table[contains(@class, 'my-cases')]/parent::div")
         self.assertIn("table-responsive", box.get("class"))
         self.assertEqual((box.get("role"), box.get("tabindex")), ("region", "0"))
+        # Each state as a badge in the colours agents see.
+        [badge] = tree.cssselect("td.case-state .case-badge")
+        self.assertEqual(badge.text_content(), "Envoyée")
+        self.assertIn("case-badge-submitted", badge.get("class"))
+        self.assertIn("imio-workspace", page.text)
         [title] = tree.xpath(f"//*[@id='{box.get('aria-labelledby')}']")
         self.assertEqual(title.text_content().strip(), "Mes démarches")
         page = self.get(url, username="sophie")
