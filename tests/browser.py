@@ -1,13 +1,14 @@
 """What every browser test needs: a page that records errors, axe, screenshots.
 
 Screenshots always go to ``var/screenshots``; with ``IMIO_SCREENSHOTS=docs``
-(``make screenshots``) they also refresh the images of the French guides in
-``docs/_static/screenshots``.
+(``make screenshots``) they also refresh the images that the guides show, in
+``docs/_static/screenshots``; the others stay out of the docs.
 """
 
 from axe_playwright_python.sync_playwright import Axe
 from pathlib import Path
 
+import functools
 import os
 import shutil
 
@@ -51,12 +52,21 @@ def accessibility_violations(page) -> list[str]:
     ]
 
 
+@functools.cache
+def shown_in_the_docs() -> str:
+    """Every page of the docs, as one text: the images they show are named there."""
+    return "\n".join(path.read_text() for path in (ROOT / "docs").rglob("*.md"))
+
+
 def screenshot(page, name: str, full_page: bool = False) -> Path:
     """Save what the user sees as ``<name>.png`` for the guides."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
-    if os.environ.get("IMIO_SCREENSHOTS") == "docs":
+    if (
+        os.environ.get("IMIO_SCREENSHOTS") == "docs"
+        and f"screenshots/{path.name}" in shown_in_the_docs()
+    ):
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOCS_SCREENSHOTS / path.name)
     return path
