@@ -227,9 +227,16 @@ class TestPublicLayout(LayoutTestCase):
         marked = tree.cssselect("#portal-mainnavigation a[aria-current]")
         self.assertEqual([link.text for link in marked], ["Démarches"])
         self.assertEqual(marked[0].get("aria-current"), "page")
+        self.request["ACTUAL_URL"] = self.portal.absolute_url()
         _page, tree = self.render(LayoutPage)
         marked = tree.cssselect("#portal-mainnavigation a[aria-current]")
         self.assertEqual([link.text for link in marked], ["Accueil"])
+        # A page of the site's own (search, Mes démarches) is not the home page.
+        for view in ("@@search", "@@mes-demarches"):
+            self.request["ACTUAL_URL"] = f"{self.portal.absolute_url()}/{view}"
+            _page, tree = self.render(LayoutPage)
+            marked = tree.cssselect("#portal-mainnavigation a[aria-current]")
+            self.assertEqual(marked, [], view)
 
     def test_a_labelled_search_field_and_a_menu_button(self):
         _page, tree = self.render(LayoutPage)

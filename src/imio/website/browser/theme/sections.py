@@ -66,7 +66,7 @@ class MainSectionsViewlet(GlobalSectionsViewlet):
         for tab in tabs:
             url = tab["url"]
             if url.rstrip("/") == root_url:
-                current = "page" if context_url == root_url else None
+                current = "page" if self.at_the_home_page(root_url) else None
             elif context_url == url:
                 current = "page"
             elif context_url.startswith(url.rstrip("/") + "/"):
@@ -75,6 +75,13 @@ class MainSectionsViewlet(GlobalSectionsViewlet):
                 current = None
             items.append({**tab, "current": current})
         return items
+
+    def at_the_home_page(self, root_url: str) -> bool:
+        """The home page itself, not another page of the root (search...)."""
+        if self.context.absolute_url() != root_url:
+            return False
+        actual = self.request.get("ACTUAL_URL", root_url).rstrip("/")
+        return actual == root_url or actual.endswith("/index_html")
 
     @ram.cache(_visitors_sections_key)
     def _visitors_tabs(self) -> list[dict]:
