@@ -7,6 +7,7 @@ from Testing.makerequest import makerequest
 from zope.globalrequest import setRequest
 
 import zc.lockfile
+import ZConfig
 
 
 class StorageUnavailable(Exception):
@@ -23,6 +24,12 @@ def open_app(zope_conf: Path):
         raise StorageUnavailable(f"Configuration Zope introuvable : {zope_conf}")
     try:
         make_wsgi_app({}, str(zope_conf))
+    except ZConfig.ConfigurationError as exc:
+        message = " ".join(str(exc).split())
+        raise StorageUnavailable(
+            f"Configuration Zope invalide ({zope_conf}) : {message} ; "
+            "corrigez le fichier ou les variables IMIO_ qu'il lit."
+        ) from exc
     except zc.lockfile.LockError as exc:
         raise StorageUnavailable(
             "La base de données est verrouillée par une instance en cours "
