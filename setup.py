@@ -67,6 +67,7 @@ setup(
             "axe-playwright-python",
             "aiosmtpd",
             "time-machine",
+            "authlib",
         ],
         "dev": [
             "ruff",
