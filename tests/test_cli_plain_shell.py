@@ -171,3 +171,11 @@ class TestPlainShell(unittest.TestCase):
         finally:
             held.close()
         self.assertOneFrenchLine(result, 3, "La base de données est verrouillée")
+
+    def test_export_where_nothing_can_be_written(self):
+        line = self.assertOneFrenchLine(
+            self.run_cli("export", "gesves", "/proc/imio-export"),
+            1,
+            "Fichier ou dossier inaccessible : /proc/imio-export",
+        )
+        self.assertIn("vérifiez le chemin", line)

@@ -115,12 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script."""
-    args = build_parser().parse_args(argv)
-    # Zope and Plone log their start-up at length; operators read our summary.
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR)
-    reporter = Reporter(as_json=args.json)
+def run(args, reporter: Reporter) -> int:
+    """The command, with the instance opened when it needs it."""
     if not args.needs_app:
         return args.run(None, args, reporter)
     try:
@@ -143,6 +139,36 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     finally:
         app.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the console script: an error is one line, never a traceback."""
+    args = build_parser().parse_args(argv)
+    # Zope and Plone log their start-up at length; operators read our summary.
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.ERROR)
+    reporter = Reporter(as_json=args.json)
+    try:
+        return run(args, reporter)
+    except KeyboardInterrupt:
+        reporter.fail("Interrompu ; relancez la commande pour la terminer.")
+        return 130
+    except OSError as exc:
+        if args.verbose:
+            raise
+        reporter.fail(
+            f"Fichier ou dossier inaccessible : {exc.filename or exc} "
+            f"({exc.strerror}) ; vérifiez le chemin et ses droits."
+        )
+        return 1
+    except Exception as exc:
+        if args.verbose:
+            raise
+        message = " ".join(str(exc).split())
+        reporter.fail(
+            f"Erreur inattendue ({type(exc).__name__} : {message}) ; "
+            "relancez avec -v pour le détail."
+        )
+        return 1
 
 
 if __name__ == "__main__":
