@@ -17,7 +17,12 @@ from urllib.parse import parse_qs
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
+from imio.commune.cluster.processes import free_port
+
 import json
+import os
+import signal
+import subprocess
 import requests
 import secrets
 import unittest
@@ -255,3 +260,39 @@ class TestOIDCProvider(unittest.TestCase):
         self.assertEqual(
             parse_qs(urlsplit(location).query)["error"], ["login_required"]
         )
+
+
+class TestOIDCProviderByHand(unittest.TestCase):
+    """The command of the developers' guide starts the provider in a plain shell."""
+
+    def test_documented_command_serves_discovery(self):
+        guide = (
+            PROVIDER_DIR.parent.parent / "docs/developers/development.md"
+        ).read_text()
+        (command,) = [
+            line for line in guide.splitlines() if "dev/oidc-provider/server.js" in line
+        ]
+        port = free_port()
+        command = command.replace("server.js 9090", f"server.js {port}")
+        process = subprocess.Popen(
+            ["/bin/sh", "-c", command],
+            cwd=PROVIDER_DIR.parent.parent,
+            env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/")},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            issuer = f"http://127.0.0.1:{port}"
+            self.assertEqual(
+                process.stdout.readline().strip(), f"OpenID provider on {issuer}"
+            )
+            discovery = requests.get(
+                f"{issuer}/.well-known/openid-configuration", timeout=10
+            ).json()
+            self.assertEqual(discovery["issuer"], issuer)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+            process.stdout.close()
