@@ -179,3 +179,18 @@ class TestPlainShell(unittest.TestCase):
             "Fichier ou dossier inaccessible : /proc/imio-export",
         )
         self.assertIn("vérifiez le chemin", line)
+
+    def test_configuration_without_project_variables_is_left_alone(self):
+        # A buildout writes its zope.conf with its own paths, in parts/.
+        etc = self.root / "parts" / "instance" / "etc"
+        etc.mkdir(parents=True)
+        text = (self.project / "instance" / "etc" / "zope.conf").read_text()
+        text = text.replace("$(IMIO_HOME)", str(self.project))
+        text = text.replace("$(IMIO_VAR)", str(self.project / "var"))
+        text = text.replace("storage/$(IMIO_STORAGE)", "storage/filestorage")
+        (etc / "zope.conf").write_text(text)
+        shutil.copytree(self.project / "instance" / "etc" / "storage", etc / "storage")
+        result = self.run_cli("--json", "--zope-conf", str(etc / "zope.conf"), "list")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(len(json.loads(result.stdout)), 4)
+        self.assertFalse((self.root / "parts" / "var").exists())

@@ -64,8 +64,11 @@ def set_instance_defaults(conf: Path, given: bool = False) -> None:
 
     The project directory holds instance/etc/zope.conf; data live in its var/,
     made at the first run; a data directory named in IMIO_VAR must exist.
-    A configuration given on the command line sets the project directory.
+    A configuration given on the command line sets the project directory; one
+    that reads no IMIO_ variable (a buildout's) is left alone.
     """
+    if "$(IMIO_" not in conf.read_text(encoding="utf-8"):
+        return
     home = conf.parents[2] if conf.parent.parent.name == "instance" else conf.parent
     if given or "IMIO_HOME" not in os.environ:
         os.environ["IMIO_HOME"] = str(home)
