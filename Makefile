@@ -111,6 +111,16 @@ $(HTML_CHECKER): tests/html/package.json tests/html/package-lock.json
 	npm ci --prefix tests/html --no-audit --no-fund --ignore-scripts
 	@touch $@
 
+# The development OpenID provider (like FAS), pinned in dev/oidc-provider.
+OIDC_PROVIDER := dev/oidc-provider/node_modules/.package-lock.json
+
+$(OIDC_PROVIDER): dev/oidc-provider/package.json dev/oidc-provider/package-lock.json
+	npm ci --prefix dev/oidc-provider --no-audit --no-fund
+	@touch $@
+
+.PHONY: oidc-provider
+oidc-provider: $(OIDC_PROVIDER) ## Install the development OpenID provider (dev/oidc-provider)
+
 .PHONY: test
 test: install system-packages $(ICAL_CLIENTS) $(HTML_CHECKER) $(OIDC_PROVIDER) ## Run every test with coverage; last line: N passed, N failed
 	@$(BIN)/python tests/run.py
@@ -132,15 +142,6 @@ $(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
 	npm ci --prefix bench/lighthouse --no-audit --no-fund
 	@touch $@
 
-# The development OpenID provider (like FAS), pinned in dev/oidc-provider.
-OIDC_PROVIDER := dev/oidc-provider/node_modules/.package-lock.json
-
-$(OIDC_PROVIDER): dev/oidc-provider/package.json dev/oidc-provider/package-lock.json
-	npm ci --prefix dev/oidc-provider --no-audit --no-fund
-	@touch $@
-
-.PHONY: oidc-provider
-oidc-provider: $(OIDC_PROVIDER) ## Install the development OpenID provider (dev/oidc-provider)
 
 .PHONY: lighthouse
 lighthouse: install system-packages $(LIGHTHOUSE) ## Lighthouse scores of home, a procedure and a form (mobile, desktop) into var/lighthouse
