@@ -19,6 +19,23 @@ DOCS_SCREENSHOTS = ROOT / "docs" / "_static" / "screenshots"
 BLOCKING_IMPACTS = {"serious", "critical"}
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
+# Every shift of the page's layout since it started loading, as Chrome counts
+# them for the cumulative layout shift (shifts right after an input aside).
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  const add = entries => {
+    for (const entry of entries) {
+      if (!entry.hadRecentInput) total += entry.value;
+    }
+  };
+  const observer = new PerformanceObserver(list => add(list.getEntries()));
+  observer.observe({type: "layout-shift", buffered: true});
+  requestAnimationFrame(() => requestAnimationFrame(() => {
+    add(observer.takeRecords());
+    observer.disconnect();
+    resolve(total);
+  }));
+})"""
 
 
 class RecordedPage:

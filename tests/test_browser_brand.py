@@ -1,13 +1,9 @@
 """The commune's brand and footer in a real browser, at 1280 and 390 px."""
 
 from tests.browser import accessibility_violations
-from tests.browser import DESKTOP
+from tests.test_browser_layout import LayoutTestCase
 from tests.browser import PHONE
-from tests.browser import RecordedPage
 from tests.browser import screenshot
-from tests.instance import DEMO_BROWSER
-
-import unittest
 
 
 PAGES = ("", "/demarches/domiciliation", "/e-guichet/certificat-de-residence")
@@ -21,22 +17,7 @@ SECTIONS = """() => [...document.querySelectorAll("#portal-mainnavigation a")]
   .map(link => link.textContent.trim())"""
 
 
-class BrandTestCase(unittest.TestCase):
-    layer = DEMO_BROWSER
-    viewport = DESKTOP
-
-    def setUp(self):
-        self.recorded = RecordedPage(self.layer["browser"], viewport=self.viewport)
-        self.page = self.recorded.page
-        self.site_url = self.layer["site_url"]
-
-    def tearDown(self):
-        self.recorded.close()
-
-    def open(self, path: str = ""):
-        response = self.page.goto(self.site_url + path, wait_until="networkidle")
-        self.assertEqual(response.status, 200)
-
+class BrandTestCase(LayoutTestCase):
     def assert_brand_and_footer(self):
         brand = self.page.locator("header .site-brand")
         logo = brand.get_by_role("img", name="Ville de Namur")

@@ -12,6 +12,7 @@ from imio.eguichet.tests.library_helpers import VALID_ANSWERS
 from pathlib import Path
 from tests.browser import accessibility_violations
 from tests.browser import DESKTOP
+from tests.browser import LAYOUT_SHIFT
 from tests.browser import PHONE
 from tests.browser import RecordedPage
 from tests.browser import screenshot
@@ -22,6 +23,7 @@ from tests.eguichet_layer import WORKS_AGENT
 from tests.mail import text_of
 from tests.test_html_validity import html_errors
 
+import base64
 import hashlib
 import re
 import struct
@@ -200,6 +202,20 @@ class EguichetBrowserTestCase(unittest.TestCase):
 
     def tearDown(self):
         self.recorded.close()
+
+    def citizen_submits(self, form: str = "certificat-de-residence") -> str:
+        """A case sent through the REST API, as a citizen's app would."""
+        credentials = f"{CITIZEN['id']}:{CITIZEN['password']}".encode()
+        response = self.page.request.post(
+            f"{self.site_url}/e-guichet/{form}/++api++/@submit",
+            data=ANSWERS[form],
+            headers={
+                "Accept": "application/json",
+                "Authorization": f"Basic {base64.b64encode(credentials).decode()}",
+            },
+        )
+        self.assertEqual(response.status, 201, response.text())
+        return response.json()["reference"]
 
     def assertAccessible(self, page=None):
         self.assertEqual(accessibility_violations(page or self.page), [])
@@ -709,23 +725,6 @@ class TestPhotoFromAPhone(EguichetBrowserTestCase):
         )
 
 
-# Every shift of the page's layout since it started loading, as Chrome counts
-# them for the cumulative layout shift (shifts right after an input aside).
-LAYOUT_SHIFT = """() => new Promise(resolve => {
-  let total = 0;
-  const add = entries => {
-    for (const entry of entries) {
-      if (!entry.hadRecentInput) total += entry.value;
-    }
-  };
-  const observer = new PerformanceObserver(list => add(list.getEntries()));
-  observer.observe({type: "layout-shift", buffered: true});
-  requestAnimationFrame(() => requestAnimationFrame(() => {
-    add(observer.takeRecords());
-    observer.disconnect();
-    resolve(total);
-  }));
-})"""
 # What has the keyboard's focus: the field's name, or the button's text.
 FOCUSED = """() => {
   const element = document.activeElement;

@@ -2,6 +2,7 @@
 
 from tests.browser import accessibility_violations
 from tests.browser import DESKTOP
+from tests.browser import LAYOUT_SHIFT
 from tests.browser import PHONE
 from tests.browser import RecordedPage
 from tests.browser import screenshot
@@ -24,23 +25,6 @@ SECTIONS = [
     "E-guichet",
     "Contact",
 ]
-# Every shift of the page's layout since it started loading, as Chrome counts
-# them for the cumulative layout shift (shifts right after an input aside).
-LAYOUT_SHIFT = """() => new Promise(resolve => {
-  let total = 0;
-  const add = entries => {
-    for (const entry of entries) {
-      if (!entry.hadRecentInput) total += entry.value;
-    }
-  };
-  const observer = new PerformanceObserver(list => add(list.getEntries()));
-  observer.observe({type: "layout-shift", buffered: true});
-  requestAnimationFrame(() => requestAnimationFrame(() => {
-    add(observer.takeRecords());
-    observer.disconnect();
-    resolve(total);
-  }));
-})"""
 SECTION_BOXES = """() => {
   const list = document.querySelector("#portal-mainnavigation ul");
   const bar = list.getBoundingClientRect();

@@ -9,6 +9,7 @@ French and in German.
 
 from tests.browser import accessibility_violations
 from tests.browser import DESKTOP
+from tests.browser import LAYOUT_SHIFT
 from tests.browser import PHONE
 from tests.browser import RecordedPage
 from tests.browser import screenshot
@@ -16,9 +17,7 @@ from tests.eguichet_layer import AGENT
 from tests.eguichet_layer import CITIZEN
 from tests.test_browser_eguichet import ANSWERS
 from tests.test_browser_eguichet import EguichetBrowserTestCase
-from tests.test_browser_layout import LAYOUT_SHIFT
 
-import base64
 import re
 
 
@@ -129,23 +128,10 @@ class TestEveryPageType(EguichetBrowserTestCase):
             self.log_in(member, screen.page)
         return screen.page
 
-    def citizen_has_a_request(self):
-        """A case sent through the REST API, as a citizen's app would."""
-        credentials = f"{CITIZEN['id']}:{CITIZEN['password']}".encode()
-        response = self.page.request.post(
-            f"{self.site_url}/e-guichet/{FORM}/++api++/@submit",
-            data=ANSWERS[FORM],
-            headers={
-                "Accept": "application/json",
-                "Authorization": f"Basic {base64.b64encode(credentials).decode()}",
-            },
-        )
-        self.assertEqual(response.status, 201, response.text())
-
     def check(self, name, path, title, member, status):
         if member is not None:
             # Mes démarches and the agents' pages as they are used: not empty.
-            self.citizen_has_a_request()
+            self.citizen_submits()
         for width, viewport in SCREENS.items():
             with self.subTest(page=name, width=width):
                 page = self.open_as(member, viewport)

@@ -11,15 +11,11 @@ from tests.browser import DESKTOP
 from tests.browser import PHONE
 from tests.browser import RecordedPage
 from tests.eguichet_layer import AGENT
-from tests.eguichet_layer import CITIZEN
-from tests.test_browser_eguichet import ANSWERS
 from tests.test_browser_eguichet import EguichetBrowserTestCase
 
-import base64
 import re
 
 
-FORM = "certificat-de-residence"
 FRENCH_MONTH = re.compile(
     r"^(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre"
     r"|novembre|décembre) \d{4}$"
@@ -38,20 +34,6 @@ class TestWorkspaceOnScreens(EguichetBrowserTestCase):
         super().setUp()
         self.reference = self.citizen_submits()
         self.screens = []
-
-    def citizen_submits(self) -> str:
-        """A case sent through the REST API, as a citizen's app would."""
-        credentials = f"{CITIZEN['id']}:{CITIZEN['password']}".encode()
-        response = self.page.request.post(
-            f"{self.site_url}/e-guichet/{FORM}/++api++/@submit",
-            data=ANSWERS[FORM],
-            headers={
-                "Accept": "application/json",
-                "Authorization": f"Basic {base64.b64encode(credentials).decode()}",
-            },
-        )
-        self.assertEqual(response.status, 201, response.text())
-        return response.json()["reference"]
 
     def tearDown(self):
         for screen in self.screens:
