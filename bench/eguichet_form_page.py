@@ -14,9 +14,7 @@ RAM cache), and neither view keeps anything between renderings.
     .venv/bin/python bench/eguichet_form_page.py --profile   # where the time goes
 """
 
-from home_page import demo_profile
-from imio.commune.cluster.cluster import instance_environment
-from imio.commune.cluster.processes import BIN
+from home_page import deploy_demo
 from imio.commune.cluster.processes import PROJECT
 from pathlib import Path
 
@@ -131,15 +129,7 @@ def inside(step: str, form_id: str, renderings: int) -> list[str]:
 
 
 def run(args, work: Path) -> dict:
-    env = instance_environment(work / "var", "filestorage")
-    deployed = subprocess.run(
-        [str(BIN / "imio-commune"), "--json", "deploy", str(demo_profile(work))],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if deployed.returncode:
-        raise RuntimeError(f"imio-commune deploy: {deployed.stderr[-2000:]}")
+    env = deploy_demo(work)
     if args.profile:
         subprocess.run(
             inside("profile", args.form, args.profile),

@@ -60,6 +60,20 @@ def demo_profile(work: Path) -> Path:
     return profile
 
 
+def deploy_demo(work: Path) -> dict:
+    """Deploy the demo commune into a FileStorage under ``work``; its environment."""
+    env = instance_environment(work / "var", "filestorage")
+    deployed = subprocess.run(
+        [str(BIN / "imio-commune"), "--json", "deploy", str(demo_profile(work))],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if deployed.returncode:
+        raise RuntimeError(f"imio-commune deploy: {deployed.stderr[-2000:]}")
+    return env
+
+
 def rich(text: str):
     from plone.app.textfield.value import RichTextValue
 
@@ -222,15 +236,7 @@ def measure_pages(urls: dict, count: int) -> dict:
 
 def run(args, work: Path) -> tuple[dict, bool]:
     var = work / "var"
-    env = instance_environment(var, "filestorage")
-    deployed = subprocess.run(
-        [str(BIN / "imio-commune"), "--json", "deploy", str(demo_profile(work))],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if deployed.returncode:
-        raise RuntimeError(f"imio-commune deploy: {deployed.stderr[-2000:]}")
+    env = deploy_demo(work)
     prepared = subprocess.run(
         [sys.executable, __file__, "--prepare"],
         env=env,
