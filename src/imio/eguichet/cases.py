@@ -5,9 +5,9 @@ from datetime import datetime
 from datetime import timedelta
 from decimal import Decimal
 from imio.eguichet import _
-from imio.eguichet.behaviors import CITIZENS
 from imio.eguichet.behaviors import IEguichetForm
 from imio.eguichet.behaviors import is_open
+from imio.eguichet.behaviors import needs_sign_in
 from imio.eguichet.content.case.roles import grant_service
 from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.events import CaseSubmittedEvent
@@ -58,7 +58,7 @@ def check_may_submit(form):
     """Raise SubmissionRefused when the form is closed to the current user."""
     if not is_open(form, site_now()):
         raise SubmissionRefused(_("This form is not open for submissions."))
-    if IEguichetForm(form).submitters == CITIZENS and api.user.is_anonymous():
+    if needs_sign_in(form) and api.user.is_anonymous():
         raise SubmissionRefused(_("Please log in to submit this form."))
     if not allow_submission(getRequest()):
         raise TooManySubmissions(TOO_MANY_SUBMISSIONS)

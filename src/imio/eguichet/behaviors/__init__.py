@@ -22,10 +22,15 @@ from zope.schema.vocabulary import SimpleVocabulary
 
 ANYONE = "anyone"
 CITIZENS = "citizens"
+# Signed in with the identity card (eID) or itsme: FAS's high assurance levels.
+CITIZENS_HIGH = "citizens_high"
 
 SUBMITTERS = SimpleVocabulary([
     SimpleTerm(ANYONE, title=_("Anyone, without logging in")),
     SimpleTerm(CITIZENS, title=_("Logged-in citizens only")),
+    SimpleTerm(
+        CITIZENS_HIGH, title=_("Citizens signed in with their identity card or itsme")
+    ),
 ])
 
 
@@ -164,6 +169,11 @@ class IEguichetForm(model.Schema):
 
 
 alsoProvides(IEguichetForm["webhook_url"], IEditorsOnly)
+
+
+def needs_sign_in(form) -> bool:
+    """Whether only a signed-in sender may send the form."""
+    return (IEguichetForm(form).submitters or ANYONE) != ANYONE
 
 
 def is_open(form, now: datetime) -> bool:

@@ -18,8 +18,8 @@ from imio.eguichet import _
 from imio.eguichet.access_codes import seal
 from imio.eguichet.access_codes import unseal
 from imio.eguichet.actions import submitted_case
-from imio.eguichet.behaviors import CITIZENS
 from imio.eguichet.behaviors import IEguichetForm
+from imio.eguichet.behaviors import needs_sign_in
 from imio.eguichet.browser.follow import case_by_reference
 from imio.eguichet.browser.follow import FOLLOW_VIEW
 from imio.eguichet.browser.follow import follow_url
@@ -170,7 +170,7 @@ class EguichetForm(CaseConfirmation, EasyFormForm):
             "duration": getattr(settings, "duration_minutes", None),
             "fee": settings.fee is not None and format_amount(settings.fee, language),
             "delay": settings.delay_days,
-            "sign_in": settings.submitters == CITIZENS,
+            "sign_in": needs_sign_in(self.context),
             "service": self.service_title(settings.processing_service),
             "commune": api.portal.get().Title(),
             "retention": settings.retention_months,
@@ -184,10 +184,7 @@ class EguichetForm(CaseConfirmation, EasyFormForm):
 
     def must_sign_in(self) -> bool:
         """Whether the citizen must still sign in to send this form."""
-        return (
-            IEguichetForm(self.context).submitters == CITIZENS
-            and api.user.is_anonymous()
-        )
+        return needs_sign_in(self.context) and api.user.is_anonymous()
 
     def sign_in_url(self) -> str:
         """Plone's login, bringing the citizen back to this form."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from imio.eguichet.behaviors import ANYONE
 from imio.eguichet.behaviors import CITIZENS
+from imio.eguichet.behaviors import CITIZENS_HIGH
 from lxml import etree
 from pathlib import Path
 from plone import api
@@ -79,7 +80,7 @@ FORMS = (
         "l'historique de vos adresses.",
         audience="Habitants inscrits dans la commune",
         service=POPULATION,
-        submitters=CITIZENS,
+        submitters=CITIZENS_HIGH,
         delay_days=2,
         fee=Decimal("3.00"),
         retention_months=12,
@@ -92,7 +93,7 @@ FORMS = (
         description="Demander un certificat de composition de ménage.",
         audience="Habitants inscrits dans la commune",
         service=POPULATION,
-        submitters=CITIZENS,
+        submitters=CITIZENS_HIGH,
         delay_days=2,
         fee=Decimal("3.00"),
         retention_months=12,

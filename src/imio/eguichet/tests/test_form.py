@@ -12,6 +12,7 @@ from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import TEST_USER_ID
 
 from zope.component import getUtility
+from zope.i18n import translate
 from zope.schema.interfaces import IVocabularyFactory
 
 import re
@@ -43,6 +44,27 @@ class TestBehavior(unittest.TestCase):
         self.assertEqual(settings.delay_days, 10)
         self.assertEqual(settings.retention_months, 24)
         self.assertEqual(settings.submitters, "anyone")
+
+    def test_editors_choose_who_may_send_in_french_and_german(self):
+        field = IEguichetForm["submitters"]
+        titles = {
+            language: [
+                translate(term.title, target_language=language)
+                for term in field.vocabulary
+            ]
+            for language in ("fr", "de")
+        }
+        self.assertEqual(
+            titles["fr"],
+            [
+                "Tout le monde, sans se connecter",
+                "Citoyens connectés uniquement",
+                "Citoyens connectés avec la carte d'identité ou itsme",
+            ],
+        )
+        self.assertEqual(
+            titles["de"][2], "Mit Personalausweis oder itsme angemeldete Bürger"
+        )
 
     def test_action_offered_to_editors(self):
         portal = self.layer["portal"]

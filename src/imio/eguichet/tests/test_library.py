@@ -66,7 +66,7 @@ class TestInstall(unittest.TestCase):
         self.assertEqual(form.portal_type, "EasyForm")
         self.assertEqual(form.Title(), "Certificat de résidence")
         settings = IEguichetForm(form)
-        self.assertEqual(settings.submitters, "citizens")
+        self.assertEqual(settings.submitters, "citizens_high")
         self.assertEqual(settings.processing_service, SERVICE)
         self.assertEqual(settings.delay_days, 2)
         self.assertEqual(settings.fee, Decimal("3.00"))
@@ -79,6 +79,23 @@ class TestInstall(unittest.TestCase):
         self.assertIn(
             'easyform:validators="isNationalRegisterNumber"', form.fields_model
         )
+
+    def test_who_may_send_each_form(self):
+        levels = {ready.id: ready.submitters for ready in available_forms()}
+        self.assertEqual(
+            {form_id for form_id, level in levels.items() if level != "anyone"},
+            {
+                "certificat-de-residence",
+                "composition-de-menage",
+                "declaration-perte-document",
+                "carte-stationnement-riverain",
+            },
+        )
+        # What the population register certifies: eID or itsme.
+        self.assertEqual(levels["certificat-de-residence"], "citizens_high")
+        self.assertEqual(levels["composition-de-menage"], "citizens_high")
+        self.assertEqual(levels["declaration-perte-document"], "citizens")
+        self.assertEqual(levels["carte-stationnement-riverain"], "citizens")
 
     def test_answers_are_mailed_to_the_site_address(self):
         api.portal.set_registry_record(

@@ -43,7 +43,7 @@ class TestUpgrades(unittest.TestCase):
         setup.setLastVersionForProfile("imio.eguichet:default", "1000")
         setup.upgradeProfile("imio.eguichet:default")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1009",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1010",)
         )
         for permission in ("Access Dashboard", "Export Cases"):
             roles = [
@@ -79,7 +79,7 @@ class TestUpgrades(unittest.TestCase):
             setup.upgradeProfile("imio.eguichet:default")
             self.assertEqual(fti.view_methods, ("view", "demande"))
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1009",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1010",)
         )
 
     def test_1004_puts_the_cases_in_the_personal_menu(self):
@@ -95,7 +95,7 @@ class TestUpgrades(unittest.TestCase):
             ["mes-demarches", "demandes-dashboard"],
         )
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1009",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1010",)
         )
 
     def test_1006_lets_agents_resume_or_refuse_a_case_awaiting_information(self):
@@ -114,7 +114,7 @@ class TestUpgrades(unittest.TestCase):
         )
         self.assertEqual(workflow.transitions["resume"].new_state_id, "in_progress")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1009",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1010",)
         )
 
     def test_1009_tells_what_the_library_forms_need_and_editors_words_stay(self):
@@ -140,7 +140,40 @@ class TestUpgrades(unittest.TestCase):
         self.assertEqual(hall.documents, "Le plan de votre événement")
         self.assertEqual(hall.duration_minutes, 20)
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1009",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1010",)
+        )
+
+    def test_1010_asks_eid_or_itsme_for_the_population_certificates(self):
+        portal = self.layer["portal"]
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        forms = {
+            form_id: IEguichetForm(install_form(portal, form_id))
+            for form_id in (
+                "certificat-de-residence",
+                "composition-de-menage",
+                "declaration-perte-document",
+                "extrait-acte",
+            )
+        }
+        # As installed before: any signed-in citizen.
+        forms["certificat-de-residence"].submitters = "citizens"
+        forms["composition-de-menage"].submitters = "citizens"
+        # An editor opened this one to anyone: their choice stays.
+        forms["declaration-perte-document"].submitters = "anyone"
+        setup = portal.portal_setup
+        setup.setLastVersionForProfile("imio.eguichet:default", "1009")
+        setup.upgradeProfile("imio.eguichet:default")
+        self.assertEqual(
+            {form_id: settings.submitters for form_id, settings in forms.items()},
+            {
+                "certificat-de-residence": "citizens_high",
+                "composition-de-menage": "citizens_high",
+                "declaration-perte-document": "anyone",
+                "extrait-acte": "anyone",
+            },
+        )
+        self.assertEqual(
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1010",)
         )
 
 

@@ -3,8 +3,8 @@
 from collective.easyform.api import get_schema
 from collective.easyform.interfaces import IFieldExtender
 from imio.eguichet.behaviors import IEguichetForm
-from imio.eguichet.behaviors import CITIZENS
 from imio.eguichet.behaviors import is_open
+from imio.eguichet.behaviors import needs_sign_in
 from imio.eguichet.cases import site_now
 from plone import api
 from plone.namedfile.interfaces import INamedField
@@ -40,7 +40,7 @@ class FormsGet(Service):
         for brain in brains:
             form = brain.getObject()
             settings = IEguichetForm(form)
-            if anonymous and settings.submitters == CITIZENS:
+            if anonymous and needs_sign_in(form):
                 continue
             if not is_open(form, now):
                 continue

@@ -4,9 +4,9 @@ from collective.easyform.api import get_expression
 from collective.easyform.interfaces import IFieldExtender
 from collective.easyform.interfaces import IFieldValidator
 from imio.eguichet import _
-from imio.eguichet.behaviors import CITIZENS
 from imio.eguichet.behaviors import IEguichetForm
 from imio.eguichet.behaviors import is_open
+from imio.eguichet.behaviors import needs_sign_in
 from imio.eguichet.cases import create_case
 from imio.eguichet.cases import site_now
 from imio.eguichet.cases import SubmissionRefused
@@ -70,8 +70,7 @@ class SubmitPost(Service):
 
     def closed(self):
         """(status, message) when the form does not take this sender's answers."""
-        citizens_only = IEguichetForm(self.context).submitters == CITIZENS
-        if citizens_only and api.user.is_anonymous():
+        if needs_sign_in(self.context) and api.user.is_anonymous():
             return 401, _("Please log in to submit this form.")
         if not is_open(self.context, site_now()):
             return 403, _("This form is not open for submissions.")
