@@ -3,6 +3,7 @@
 from imio.eguichet import _
 from imio.eguichet.content.case_folder.content import CASES_FOLDER_ID
 from imio.eguichet.content.case_folder.content import get_cases_folder
+from imio.eguichet.identity.plugin import install_plugin
 from plone import api
 from plone.base.interfaces import INonInstallable
 from plone.contentrules.engine.interfaces import IRuleAssignmentManager
@@ -28,8 +29,9 @@ class HiddenProfiles:
 
 
 def post_install(context):
-    """Create the site's cases container."""
+    """Create the site's cases container and the citizens' PAS plugin."""
     portal = api.portal.get()
+    install_plugin(portal)
     if get_cases_folder(portal) is not None:
         return
     language = api.portal.get_registry_record("plone.default_language", default="fr")
