@@ -34,6 +34,10 @@ SUBMITTERS = SimpleVocabulary([
 ])
 
 
+# The sign-in each choice asks of the sender, as the REST API names it.
+SIGN_IN_LEVELS = {ANYONE: "none", CITIZENS: "signed-in", CITIZENS_HIGH: "high"}
+
+
 WEBHOOK_PERMISSION = "cmf.ManagePortal"
 
 
@@ -171,9 +175,14 @@ class IEguichetForm(model.Schema):
 alsoProvides(IEguichetForm["webhook_url"], IEditorsOnly)
 
 
+def sign_in_level(form) -> str:
+    """The sign-in the form asks of its sender: "none", "signed-in" or "high"."""
+    return SIGN_IN_LEVELS.get(IEguichetForm(form).submitters or ANYONE, "none")
+
+
 def needs_sign_in(form) -> bool:
     """Whether only a signed-in sender may send the form."""
-    return (IEguichetForm(form).submitters or ANYONE) != ANYONE
+    return sign_in_level(form) != "none"
 
 
 def is_open(form, now: datetime) -> bool:

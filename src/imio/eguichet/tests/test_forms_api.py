@@ -15,6 +15,15 @@ import transaction
 import unittest
 
 
+# The sign-in each form asks for ("high": eID or itsme, an app asks for them).
+LEVELS = {
+    "extrait-acte": "none",
+    "signalement-voirie": "none",
+    "declaration-perte-document": "signed-in",
+    "certificat-de-residence": "high",
+}
+
+
 class TestFormsApi(unittest.TestCase):
     layer = IMIO_EGUICHET_FUNCTIONAL_TESTING
 
@@ -28,6 +37,7 @@ class TestFormsApi(unittest.TestCase):
         for form_id in (
             "extrait-acte",
             "certificat-de-residence",
+            "declaration-perte-document",
             "signalement-voirie",
             "reservation-salle",
             "inscription-stage",
@@ -60,6 +70,11 @@ class TestFormsApi(unittest.TestCase):
         self.assertIn("certificat-de-residence", ids)
         self.assertNotIn("reservation-salle", ids)  # not open yet
         self.assertNotIn("inscription-stage", ids)  # closed
+
+    def test_each_form_states_the_sign_in_it_needs(self):
+        items = self.get(auth=(TEST_USER_NAME, TEST_USER_PASSWORD))["items"]
+        levels = {item["id"]: item["level"] for item in items}
+        self.assertEqual({form_id: levels.get(form_id) for form_id in LEVELS}, LEVELS)
 
     def test_each_form_comes_with_its_url_and_fields(self):
         item = self.get()["items"][0]

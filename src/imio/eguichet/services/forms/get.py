@@ -5,6 +5,7 @@ from collective.easyform.interfaces import IFieldExtender
 from imio.eguichet.behaviors import IEguichetForm
 from imio.eguichet.behaviors import is_open
 from imio.eguichet.behaviors import needs_sign_in
+from imio.eguichet.behaviors import sign_in_level
 from imio.eguichet.cases import site_now
 from plone import api
 from plone.namedfile.interfaces import INamedField
@@ -60,6 +61,7 @@ class FormsGet(Service):
             "description": brain.Description,
             "submit_url": f"{url}/@submit",
             "submitters": settings.submitters,
+            "level": sign_in_level(form),
             "delay_days": settings.delay_days,
             "fee": str(settings.fee) if settings.fee is not None else None,
             "schema": self.json_schema(form),
