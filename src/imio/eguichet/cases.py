@@ -7,7 +7,10 @@ from decimal import Decimal
 from imio.eguichet import _
 from imio.eguichet.behaviors import IEguichetForm
 from imio.eguichet.behaviors import is_open
-from imio.eguichet.behaviors import needs_sign_in
+from imio.eguichet.behaviors.levels import ANONYMOUS
+from imio.eguichet.behaviors.levels import asks_high_level
+from imio.eguichet.behaviors.levels import shortfall
+from imio.eguichet.behaviors.levels import TOO_LOW
 from imio.eguichet.content.case.roles import grant_service
 from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.events import CaseSubmittedEvent
@@ -43,6 +46,22 @@ class SubmissionRefused(Exception):
     status = 403
 
 
+class SignInNeeded(SubmissionRefused):
+    """An anonymous sender of a form that asks for a sign-in."""
+
+    status = 401
+
+
+SIGN_IN_NEEDED = _("Please log in to submit this form.")
+HIGH_SIGN_IN_NEEDED = _(
+    "Please sign in with your identity card (eID) or itsme to submit this form."
+)
+STRONGER_SIGN_IN_NEEDED = _(
+    "This form asks for a sign-in with your identity card (eID) or itsme: "
+    "please sign in again with one of them."
+)
+
+
 class TooManySubmissions(SubmissionRefused):
     """The client or user has sent too many submissions lately."""
 
@@ -54,12 +73,25 @@ def site_now() -> datetime:
     return datetime.now(ZoneInfo(zone or "Europe/Brussels"))
 
 
+def sign_in_refusal(form) -> SubmissionRefused | None:
+    """Why the sender's sign-in is not enough for ``form``, or None."""
+    missing = shortfall(form)
+    if missing == ANONYMOUS:
+        return SignInNeeded(
+            HIGH_SIGN_IN_NEEDED if asks_high_level(form) else SIGN_IN_NEEDED
+        )
+    if missing == TOO_LOW:
+        return SubmissionRefused(STRONGER_SIGN_IN_NEEDED)
+    return None
+
+
 def check_may_submit(form):
     """Raise SubmissionRefused when the form is closed to the current user."""
     if not is_open(form, site_now()):
         raise SubmissionRefused(_("This form is not open for submissions."))
-    if needs_sign_in(form) and api.user.is_anonymous():
-        raise SubmissionRefused(_("Please log in to submit this form."))
+    refusal = sign_in_refusal(form)
+    if refusal is not None:
+        raise refusal
     if not allow_submission(getRequest()):
         raise TooManySubmissions(TOO_MANY_SUBMISSIONS)
 

@@ -23,7 +23,10 @@ from imio.eguichet.library import FORM_IDS
 from imio.eguichet.library import SERVICES
 from imio.eguichet.testing import free_port
 from imio.eguichet.testing import Inbox
+from imio.eguichet.identity import LEVEL_HIGH
 from imio.eguichet.tests.library_helpers import Citizen
+from imio.eguichet.tests.library_helpers import citizen_cookies
+from imio.eguichet.tests.library_helpers import MARIE
 from imio.eguichet.tests.library_helpers import VALID_ANSWERS
 from imio.eguichet.tests.library_helpers import VALID_FILES
 from lxml import html
@@ -50,7 +53,6 @@ AGENTS = {
     "secretariat": ("pierre.collard", "Secrétariat communal"),
     "travaux": ("julie.renard", "Travaux"),
 }
-CITIZEN = ("marie.dupont", "Citoyenne-Ohey-2026!")
 PROFILE = "imio.commune:default"
 VALID_ANSWERS_DATA = {
     "act_type": "naissance",
@@ -147,9 +149,8 @@ class TestRouting(unittest.TestCase):
                 username=user_id, email=f"{user_id}@ohey.be", password=PASSWORD
             )
             api.group.add_user(groupname=groups[service], username=user_id)
-        api.user.create(
-            username=CITIZEN[0], email="marie.dupont@example.org", password=CITIZEN[1]
-        )
+        # Signed in with her identity card: every form is open to her.
+        self.citizen = citizen_cookies(self.layer["request"], MARIE, LEVEL_HIGH)
         transaction.commit()
 
     def tearDown(self):
@@ -157,8 +158,8 @@ class TestRouting(unittest.TestCase):
 
     def submit(self, ready) -> str:
         """Send the form, anonymously when it allows it; the case's reference."""
-        auth = CITIZEN if ready.submitters != ANYONE else None
-        citizen = Citizen(auth=auth)
+        cookies = self.citizen if ready.submitters != ANYONE else None
+        citizen = Citizen(cookies=cookies)
         try:
             form_url = self.site["e-guichet"][ready.id].absolute_url()
             summary = citizen.fill(

@@ -1,5 +1,7 @@
 """A citizen filling e-guichet forms over HTTP, as a browser without JavaScript."""
 
+from imio.eguichet.identity import sign_in
+from imio.eguichet.identity.session import COOKIE_NAME
 from lxml import html
 from plone import api
 
@@ -9,6 +11,35 @@ import requests
 NATIONAL_NUMBER = "85.07.30-033.28"
 PDF = ("document.pdf", b"%PDF-1.4 copie", "application/pdf")
 PNG = ("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64, "image/png")
+
+
+# Citizens as the identity provider describes them, once its claims are mapped.
+MARIE = {
+    "sub": "fas-7c2e9d41-marie",
+    "given_name": "Marie",
+    "family_name": "Dupont",
+    "email": "marie.dupont@example.org",
+    "language": "fr",
+    "national_number": "85073003328",
+}
+JULIEN = {
+    "sub": "fas-0b5a6e13-julien",
+    "given_name": "Julien",
+    "family_name": "Lambert",
+    "email": "julien.lambert@example.org",
+    "language": "fr",
+    "national_number": "90020212372",
+}
+
+
+def citizen_cookies(request, claims: dict, level: int) -> dict:
+    """Sign the citizen in at ``level``: the cookies of their session.
+
+    The rest of the test's transaction runs as the citizen; commit it before
+    sending the cookies over HTTP.
+    """
+    sign_in(request, claims, level)
+    return {COOKIE_NAME: request.response.cookies[COOKIE_NAME]["value"]}
 
 
 def eguichet_folder(portal):
@@ -113,9 +144,10 @@ def widget_files(files: dict) -> dict:
 class Citizen:
     """A requests session that reads the pages it is given."""
 
-    def __init__(self, auth=None):
+    def __init__(self, auth=None, cookies=None):
         self.session = requests.Session()
         self.session.auth = auth
+        self.session.cookies.update(cookies or {})
 
     def close(self):
         self.session.close()

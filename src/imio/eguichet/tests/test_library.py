@@ -9,17 +9,18 @@ from imio.eguichet.library import SERVICES
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
 from imio.eguichet.testing import SERVICE
+from imio.eguichet.identity import LEVEL_HIGH
 from imio.eguichet.tests.library_helpers import Citizen
+from imio.eguichet.tests.library_helpers import citizen_cookies
 from imio.eguichet.tests.library_helpers import eguichet_folder
 from imio.eguichet.tests.library_helpers import field_errors
+from imio.eguichet.tests.library_helpers import MARIE
 from imio.eguichet.tests.library_helpers import VALID_ANSWERS
 from imio.eguichet.tests.library_helpers import VALID_FILES
 from plone import api
 from plone.app.testing import logout
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
-from plone.app.testing import TEST_USER_NAME
-from plone.app.testing import TEST_USER_PASSWORD
 from decimal import Decimal
 
 import re
@@ -137,9 +138,10 @@ class TestLibraryForms(unittest.TestCase):
         api.portal.set_registry_record("plone.default_language", "fr")
         folder = eguichet_folder(self.portal)
         self.forms = {form_id: install_form(folder, form_id) for form_id in FORM_IDS}
+        # Some forms are for citizens signed in with eID or itsme: Marie is one.
+        cookies = citizen_cookies(self.layer["request"], MARIE, LEVEL_HIGH)
         transaction.commit()
-        # Some forms are for logged-in citizens: the test user is one.
-        self.citizen = Citizen(auth=(TEST_USER_NAME, TEST_USER_PASSWORD))
+        self.citizen = Citizen(cookies=cookies)
 
     def tearDown(self):
         self.citizen.close()

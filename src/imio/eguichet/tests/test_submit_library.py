@@ -1,6 +1,7 @@
 """Every form of the library sent through @submit, every field filled, and read back."""
 
 from imio.eguichet.behaviors import ANYONE
+from imio.eguichet.identity import LEVEL_HIGH
 from imio.eguichet.library import available_forms
 from imio.eguichet.library import install_form
 from imio.eguichet.schema import form_schema
@@ -8,6 +9,7 @@ from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import phone_photo
 from imio.eguichet.testing import SERVICE
 from PIL import Image
+from imio.eguichet.tests.library_helpers import citizen_cookies
 from imio.eguichet.tests.library_helpers import eguichet_folder
 from plone import api
 from plone.app.testing import setRoles
@@ -154,6 +156,22 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+ELISE = {
+    "sub": "fas-3d9f0a27-elise",
+    "given_name": "Élise",
+    "family_name": "Lambert",
+    "email": "elise.lambert@example.org",
+    "language": "fr",
+    "national_number": "85073003328",
+}
+# What an anonymous sender reads, by the sign-in the form asks for.
+SIGN_IN = {
+    "citizens": "Veuillez vous connecter pour envoyer ce formulaire.",
+    "citizens_high": "Veuillez vous connecter avec votre carte d'identité (eID) ou "
+    "itsme pour envoyer ce formulaire.",
+}
+
+
 class TestSubmitLibrary(unittest.TestCase):
     layer = IMIO_EGUICHET_FUNCTIONAL_TESTING
 
@@ -165,15 +183,11 @@ class TestSubmitLibrary(unittest.TestCase):
         for ready in available_forms():
             install_form(folder, ready.id, processing_service=SERVICE)
         api.user.create(
-            email="elise.lambert@example.org",
-            username="elise",
-            password=TEST_USER_PASSWORD,
-            properties={"fullname": "Élise Lambert"},
-        )
-        api.user.create(
             email="agent@namur.example", username="agent", password=TEST_USER_PASSWORD
         )
         api.group.add_user(groupname=SERVICE, username="agent")
+        # Élise signed in with her identity card: every form is open to her.
+        self.citizen = citizen_cookies(self.layer["request"], ELISE, LEVEL_HIGH)
         transaction.commit()
         self.folder = folder
 
@@ -199,11 +213,11 @@ class TestSubmitLibrary(unittest.TestCase):
         for name, (filename, content_type) in files.items():
             payload[name] = self.file_object(filename, content_type)
         self.assertEqual(set(payload), fields, "every field is filled")
-        citizen = ("elise", TEST_USER_PASSWORD) if ready.submitters != ANYONE else None
+        citizen = self.citizen if ready.submitters != ANYONE else None
         response = requests.post(
             f"{form.absolute_url()}/++api++/@submit",
             json=payload,
-            auth=citizen,
+            cookies=citizen,
             headers={"Accept": "application/json", "Accept-Language": "fr"},
             timeout=120,
         )
@@ -245,10 +259,7 @@ class TestSubmitLibrary(unittest.TestCase):
                 )
                 self.assertEqual(response.status_code, 401, response.text)
                 self.assertNotIn("errors", response.json())
-                self.assertEqual(
-                    response.json()["message"],
-                    "Veuillez vous connecter pour envoyer ce formulaire.",
-                )
+                self.assertEqual(response.json()["message"], SIGN_IN[ready.submitters])
 
 
 def form_fields(form):

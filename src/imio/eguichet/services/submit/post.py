@@ -6,8 +6,8 @@ from collective.easyform.interfaces import IFieldValidator
 from imio.eguichet import _
 from imio.eguichet.behaviors import IEguichetForm
 from imio.eguichet.behaviors import is_open
-from imio.eguichet.behaviors import needs_sign_in
 from imio.eguichet.cases import create_case
+from imio.eguichet.cases import sign_in_refusal
 from imio.eguichet.cases import site_now
 from imio.eguichet.cases import SubmissionRefused
 from imio.eguichet.honeypot import filled_in
@@ -15,7 +15,6 @@ from imio.eguichet.schema import form_schema
 from imio.eguichet.services.submit.fields import FieldValueError
 from imio.eguichet.services.submit.fields import read_value
 from imio.eguichet.uploads import refusal
-from plone import api
 from plone.namedfile.interfaces import INamedField
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.deserializer import json_body
@@ -70,8 +69,9 @@ class SubmitPost(Service):
 
     def closed(self):
         """(status, message) when the form does not take this sender's answers."""
-        if needs_sign_in(self.context) and api.user.is_anonymous():
-            return 401, _("Please log in to submit this form.")
+        refused = sign_in_refusal(self.context)
+        if refused is not None:
+            return refused.status, refused.args[0]
         if not is_open(self.context, site_now()):
             return 403, _("This form is not open for submissions.")
         return None
