@@ -77,7 +77,7 @@ def sign_in(request, claims: dict, level: int) -> Identity:
         raise RuntimeError("the citizens plugin is not installed on this site")
     plugin.remember(userid, claims)
     opened = session.Session(userid=userid, level=int(level), issued=int(time.time()))
-    session.set_cookie(request, opened)
+    session.open_session(request, opened)
     request.other[_OPENED] = opened
     user = plugin._getPAS().getUserById(userid)
     newSecurityManager(request, user)

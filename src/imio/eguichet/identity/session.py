@@ -1,7 +1,9 @@
-"""The citizen's session: a cookie signed with the site's keyring.
+"""The citizen's cookies, signed with the site's keyring.
 
-It holds the user id, the assurance level and the time of sign-in; the
-lifetime is read from the registry when the cookie comes back.
+The session holds the user id, the assurance level and the time of sign-in;
+its lifetime is read from the registry when the cookie comes back. The
+sign-in in progress (state, nonce, PKCE verifier) is a second, short-lived
+cookie.
 """
 
 from base64 import urlsafe_b64decode
@@ -18,8 +20,8 @@ import time
 
 
 COOKIE_NAME = "__ac_citizen"
-# Keeps this cookie's signatures apart from others made with the same secrets.
-PURPOSE = b"imio.eguichet.identity.session"
+SIGN_IN_COOKIE_NAME = "__ac_citizen_sign_in"
+SIGN_IN_MINUTES = 10
 
 
 @dataclass(frozen=True)
@@ -36,49 +38,62 @@ def _secrets() -> list[str]:
     return [secret for secret in manager["_system"] if secret]
 
 
-def _signature(secret: str, payload: bytes) -> str:
-    digest = hmac.new(secret.encode(), PURPOSE + b"." + payload, hashlib.sha256)
-    return urlsafe_b64encode(digest.digest()).rstrip(b"=").decode()
+def _signature(secret: str, purpose: str, body: str) -> str:
+    # The purpose keeps each cookie's signatures apart from the others'.
+    message = f"imio.eguichet.identity.{purpose}.{body}".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
+    return urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def encode(session: Session) -> str:
+def sign(purpose: str, data: dict) -> str:
+    """``data`` as JSON with the time of signing, signed for ``purpose``."""
     secrets = _secrets()
     if not secrets:
         raise RuntimeError("the site's keyring has no secret")
-    payload = json.dumps(
-        {"u": session.userid, "l": session.level, "t": session.issued},
-        separators=(",", ":"),
-    ).encode()
-    body = urlsafe_b64encode(payload).rstrip(b"=").decode()
-    return f"{body}.{_signature(secrets[0], body.encode())}"
+    payload = json.dumps({**data, "t": int(time.time())}, separators=(",", ":"))
+    body = urlsafe_b64encode(payload.encode()).rstrip(b"=").decode()
+    return f"{body}.{_signature(secrets[0], purpose, body)}"
 
 
-def decode(cookie: str, lifetime_minutes: int) -> Session | None:
-    """The session of a cookie signed by one of the keyring's secrets and not
-    expired, else None."""
-    if not isinstance(cookie, str) or cookie.count(".") != 1:
+def unsign(purpose: str, value: str, lifetime_minutes: int) -> dict | None:
+    """The data of a value signed for ``purpose`` by one of the keyring's
+    secrets less than ``lifetime_minutes`` ago, else None."""
+    if not isinstance(value, str) or value.count(".") != 1:
         return None
-    body, signature = cookie.split(".")
+    body, signature = value.split(".")
     if not any(
-        hmac.compare_digest(signature, _signature(secret, body.encode()))
+        hmac.compare_digest(signature, _signature(secret, purpose, body))
         for secret in _secrets()
     ):
         return None
     try:
         data = json.loads(urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-        session = Session(str(data["u"]), int(data["l"]), int(data["t"]))
+        signed = int(data["t"])
     except (binascii.Error, ValueError, KeyError, TypeError):
         return None
-    now = time.time()
-    if not session.issued <= now < session.issued + lifetime_minutes * 60:
+    if not signed <= time.time() < signed + lifetime_minutes * 60:
         return None
-    return session
+    return data
 
 
-def set_cookie(request, session: Session) -> None:
+def encode(session: Session) -> str:
+    return sign("session", {"u": session.userid, "l": session.level})
+
+
+def decode(cookie: str, lifetime_minutes: int) -> Session | None:
+    data = unsign("session", cookie, lifetime_minutes)
+    if data is None:
+        return None
+    try:
+        return Session(str(data["u"]), int(data["l"]), int(data["t"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def set_cookie(request, name: str, value: str) -> None:
     request.response.setCookie(
-        COOKIE_NAME,
-        encode(session),
+        name,
+        value,
         path="/",
         http_only=True,
         same_site="Lax",
@@ -86,5 +101,9 @@ def set_cookie(request, session: Session) -> None:
     )
 
 
-def expire_cookie(request) -> None:
-    request.response.expireCookie(COOKIE_NAME, path="/")
+def open_session(request, session: Session) -> None:
+    set_cookie(request, COOKIE_NAME, encode(session))
+
+
+def expire_cookie(request, name: str = COOKIE_NAME) -> None:
+    request.response.expireCookie(name, path="/")

@@ -8,9 +8,13 @@ from imio.eguichet.identity import login_url
 from imio.eguichet.identity import national_number
 from imio.eguichet.identity import sign_in
 from imio.eguichet.identity import sign_out
+from imio.eguichet.identity.claims import clean
 from imio.eguichet.identity.plugin import PLUGIN_ID
 from imio.eguichet.identity.session import COOKIE_NAME
+from imio.eguichet.identity.settings import client_secret
+from imio.eguichet.identity.settings import get_settings
 from imio.eguichet.identity.settings import PREFIX
+from imio.eguichet.identity.settings import SecretUnavailable
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
 from plone import api
@@ -24,7 +28,13 @@ from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 from zope.component import getUtility
 
+from html import unescape
+from pathlib import Path
+from unittest import mock
+
+import os
 import requests
+import tempfile
 import transaction
 import unittest
 
@@ -255,3 +265,93 @@ class TestUpgrade(unittest.TestCase):
             api.user.get(userid=MARIE["sub"]).getProperty("fullname"),
             "Marie-Hélène Dubois",
         )
+
+
+class TestWithoutProvider(unittest.TestCase):
+    layer = IMIO_EGUICHET_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        self.request = self.layer["request"]
+        logout()
+
+    def view(self, name, **form):
+        self.request.form.update(form)
+        return self.portal.restrictedTraverse(f"@@{name}")
+
+    def test_sign_in_is_plones_login_form_until_a_provider_is_configured(self):
+        came_from = "http://nohost/plone/certificat-residence"
+        self.view("citizen-login", came_from=came_from, level="400")()
+        location = urlsplit(self.request.response.getHeader("Location"))
+        self.assertEqual(location.path, "/plone/login")
+        self.assertEqual(parse_qs(location.query), {"came_from": [came_from]})
+
+    def test_an_unreachable_provider_is_a_page_not_an_error(self):
+        api.portal.set_registry_record(f"{PREFIX}.issuer", "http://127.0.0.1:9")
+        api.portal.set_registry_record(f"{PREFIX}.client_id", "namur")
+        with self.assertLogs("imio.eguichet.identity", "WARNING") as logged:
+            page = self.view("citizen-login", level="400")()
+        self.assertEqual(self.request.response.getStatus(), 503)
+        # In the request's language (English here; French over HTTP).
+        self.assertIn(
+            "The identity service cannot be reached at the moment.", unescape(page)
+        )
+        self.assertEqual(
+            logged.output,
+            [
+                "WARNING:imio.eguichet.identity:citizen sign-in refused: unreachable:"
+                " http://127.0.0.1:9/.well-known/openid-configuration"
+            ],
+        )
+
+    def test_sign_out_without_provider_goes_back_to_the_site(self):
+        sign_in(self.request, MARIE, LEVEL_SIGNED_IN)
+        self.view("citizen-logout")()
+        self.assertEqual(
+            self.request.response.getHeader("Location"), "http://nohost/plone"
+        )
+        self.assertTrue(expired(self.request.response.cookies[COOKIE_NAME]))
+
+
+class TestClientSecret(unittest.TestCase):
+    layer = IMIO_EGUICHET_INTEGRATION_TESTING
+
+    def test_secret_from_the_named_variable_or_file(self):
+        settings = get_settings()
+        with self.assertRaises(SecretUnavailable):
+            client_secret(settings)
+        settings.client_secret_env = "IMIO_TEST_OIDC_SECRET"  # noqa: S105 - a name
+        with mock.patch.dict(os.environ, {"IMIO_TEST_OIDC_SECRET": "s3cr3t\n"}):
+            self.assertEqual(client_secret(settings), "s3cr3t")
+        with self.assertRaises(SecretUnavailable):
+            client_secret(settings)
+        settings.client_secret_env = ""
+        with tempfile.TemporaryDirectory() as directory:
+            secret_file = Path(directory) / "namur-oidc"
+            settings.client_secret_file = str(secret_file)
+            with self.assertRaises(SecretUnavailable):
+                client_secret(settings)
+            secret_file.write_text("from-a-file\n")
+            self.assertEqual(client_secret(settings), "from-a-file")
+
+
+class TestClaims(unittest.TestCase):
+    def test_national_number_kept_only_when_valid(self):
+        self.assertEqual(
+            clean({"national_number": "85.04.12-123.69"})["national_number"],
+            "85041212369",
+        )
+        self.assertEqual(
+            clean({"national_number": "85041212368"})["national_number"], ""
+        )
+        self.assertEqual(clean({})["national_number"], "")
+
+    def test_language_of_a_tag(self):
+        for tag, language in (
+            ("FR", "fr"),
+            ("de-BE", "de"),
+            ("nl", "nl"),
+            ("es", ""),
+            ("", ""),
+        ):
+            self.assertEqual(clean({"language": tag})["language"], language)
