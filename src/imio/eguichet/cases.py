@@ -47,9 +47,11 @@ class SubmissionRefused(Exception):
 
 
 class SignInNeeded(SubmissionRefused):
-    """An anonymous sender of a form that asks for a sign-in."""
+    """An anonymous sender of a form that asks for a sign-in.
 
-    status = 401
+    The page answers it with the sign-in in place of the fields; the REST API
+    with 401.
+    """
 
 
 SIGN_IN_NEEDED = _("Please log in to submit this form.")

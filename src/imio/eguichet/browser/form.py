@@ -19,7 +19,10 @@ from imio.eguichet.access_codes import seal
 from imio.eguichet.access_codes import unseal
 from imio.eguichet.actions import submitted_case
 from imio.eguichet.behaviors import IEguichetForm
-from imio.eguichet.behaviors import needs_sign_in
+from imio.eguichet.behaviors import sign_in_level
+from imio.eguichet.behaviors.levels import shortfall
+from imio.eguichet.behaviors.levels import sign_in_url
+from imio.eguichet.behaviors.levels import TOO_LOW
 from imio.eguichet.browser.follow import case_by_reference
 from imio.eguichet.browser.follow import FOLLOW_VIEW
 from imio.eguichet.browser.follow import follow_url
@@ -29,12 +32,12 @@ from imio.eguichet.display import format_amount
 from imio.eguichet.schema import form_schema
 from plone import api
 from plone.formwidget.namedfile.interfaces import INamedFileWidget
+from plone.memoize.view import memoize
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from z3c.form.interfaces import ISelectWidget
 from zope.i18n import translate
 
-from urllib.parse import urlencode
 from urllib.parse import urlsplit
 
 import time
@@ -170,7 +173,7 @@ class EguichetForm(CaseConfirmation, EasyFormForm):
             "duration": getattr(settings, "duration_minutes", None),
             "fee": settings.fee is not None and format_amount(settings.fee, language),
             "delay": settings.delay_days,
-            "sign_in": needs_sign_in(self.context),
+            "sign_in": sign_in_level(self.context),
             "service": self.service_title(settings.processing_service),
             "commune": api.portal.get().Title(),
             "retention": settings.retention_months,
@@ -182,14 +185,22 @@ class EguichetForm(CaseConfirmation, EasyFormForm):
             return None
         return group.getProperty("title") or group_id
 
+    @memoize
+    def sign_in_shortfall(self) -> str | None:
+        """What the visitor's sign-in lacks to send this form, or None."""
+        return shortfall(self.context, self.request)
+
     def must_sign_in(self) -> bool:
-        """Whether the citizen must still sign in to send this form."""
-        return needs_sign_in(self.context) and api.user.is_anonymous()
+        """Whether signing in comes first: the fields are for after it."""
+        return self.sign_in_shortfall() is not None
+
+    def must_sign_in_again(self) -> bool:
+        """Signed in, below the form's level: eID or itsme this time."""
+        return self.sign_in_shortfall() == TOO_LOW
 
     def sign_in_url(self) -> str:
-        """Plone's login, bringing the citizen back to this form."""
-        portal_url = api.portal.get().absolute_url()
-        return f"{portal_url}/login?{urlencode({'came_from': self.form_url()})}"
+        """The sign-in at the form's level, bringing the citizen back to it."""
+        return sign_in_url(self.context, self.form_url())
 
     def form_url(self) -> str:
         return self.request.get("ACTUAL_URL") or self.context.absolute_url()

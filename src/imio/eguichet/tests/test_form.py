@@ -88,8 +88,8 @@ class TestSubmitForm(unittest.TestCase):
     def tearDown(self):
         self.browser.close()
 
-    def submit(self, **fields):
-        page = self.browser.get(self.url, timeout=30)
+    def submit(self, page=None, **fields):
+        page = page or self.browser.get(self.url, timeout=30)
         self.assertEqual(page.status_code, 200)
         data = {
             "form.widgets.fullname": "Marie Dupont",
@@ -134,10 +134,15 @@ class TestSubmitForm(unittest.TestCase):
         self.assertIn("carte.pdf", admin.text)
 
     def test_closed_form_says_so_and_creates_nothing(self):
+        # The page was open to anyone when the citizen opened it.
+        page = self.browser.get(self.url, timeout=30)
         self.form.submitters = "citizens"
         transaction.commit()
-        response = self.submit()
-        self.assertIn("Please log in to submit this form.", response.text)
+        response = self.submit(page)
+        # Refused, with the sign-in in place of the fields.
+        self.assertEqual(response.status_code, 403)
+        self.assertIn(f"{self.portal.absolute_url()}/login?came_from=", response.text)
+        self.assertNotIn('id="form-widgets-fullname"', response.text)
         self.assertIsNone(REFERENCE.search(response.text))
         transaction.begin()
         self.assertEqual(len(get_cases_folder(self.portal).objectIds()), 0)

@@ -5,12 +5,16 @@ a back link, one primary button per step, "Modifier" beside each answer, the
 confirmation of a request, and the sign-in that comes back to the form.
 """
 
+from imio.eguichet.identity import LEVEL_HIGH
 from imio.eguichet.library import install_form
 from imio.eguichet.testing import add_form
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import SERVICE
 from imio.eguichet.tests.library_helpers import Citizen
+from imio.eguichet.tests.library_helpers import citizen_cookies
 from imio.eguichet.tests.library_helpers import eguichet_folder
+from imio.eguichet.tests.library_helpers import JULIEN
+from imio.eguichet.tests.library_helpers import MARIE
 from lxml import html
 from plone import api
 from plone.app.testing import setRoles
@@ -54,14 +58,25 @@ class TestFormPages(unittest.TestCase):
         # Anyone may send it, with optional fields.
         self.simple = add_form(self.folder, form_id="inscription", delay_days=1)
         self.simple.setLayout("demande")
+        # Any signed-in citizen may send it.
+        self.loss = install_form(self.folder, "declaration-perte-document")
+        self.high_session = citizen_cookies(self.layer["request"], MARIE, LEVEL_HIGH)
         transaction.commit()
         self.citizen = Citizen()
+        # Signed in with her identity card: the residence form's fields are hers.
+        self.marie = Citizen(cookies=self.high_session)
 
     def tearDown(self):
         self.citizen.close()
+        self.marie.close()
+
+    def session_at(self, level: int) -> dict:
+        cookies = citizen_cookies(self.layer["request"], JULIEN, level)
+        transaction.commit()
+        return cookies
 
     def test_the_introduction_comes_before_the_first_field(self):
-        page = self.citizen.get(self.residence.absolute_url())
+        page = self.marie.get(self.residence.absolute_url())
         self.assertEqual(page.status_code, 200)
         tree = html.fromstring(page.text)
         intro = tree.xpath("//section[contains(@class, 'eguichet-intro')]")[0]
@@ -85,7 +100,8 @@ class TestFormPages(unittest.TestCase):
                 "Remplir le formulaire prend environ 5 minutes.",
                 "Coût : 3,00 €",
                 "Votre demande est traitée dans un délai de 2 jours.",
-                "Vous devez être connecté pour envoyer ce formulaire.",
+                "Vous devez vous connecter avec votre carte d'identité (eID) ou "
+                "itsme pour envoyer ce formulaire.",
                 "Vos réponses sont traitées par le service État civil (Ville de "
                 "Namur), uniquement pour répondre à votre demande.",
                 "Elles sont conservées 12 mois après la clôture de votre demande.",
@@ -121,7 +137,7 @@ class TestFormPages(unittest.TestCase):
         # A file field's label pointed at the widget's wrapper <div>: a click
         # on it opened nothing, and screen readers named no field.
         for form in (self.simple, self.residence):
-            page = self.citizen.get(form.absolute_url())
+            page = self.marie.get(form.absolute_url())
             tree = html.fromstring(page.text)
             labels = tree.xpath("//form[@id='form']//label[@for]")
             self.assertTrue(labels)
@@ -213,35 +229,106 @@ class TestFormPages(unittest.TestCase):
         self.assertIn("Et maintenant ?", texts(sent, "//h2"))
         self.assertNotIn("Merci", sent.text)
 
-    def test_a_form_that_needs_sign_in_says_so_and_comes_back(self):
-        page = self.citizen.get(self.residence.absolute_url())
-        tree = html.fromstring(page.text)
-        link = tree.xpath("//p[@class='eguichet-sign-in']/a")[0]
-        self.assertEqual(words(link), "Se connecter")
-        # Said once, before the first field.
-        self.assertEqual(page.text.count("Vous devez être connecté"), 1)
-        self.assertLess(
-            page.text.index("eguichet-sign-in"), page.text.index('id="form"')
-        )
+    def sign_in_link(self, page):
+        """The "Se connecter" link: its text, and where it leads (a dict)."""
+        [link] = html.fromstring(page.text).xpath("//p[@class='eguichet-sign-in']/a")
         url = urlsplit(link.get("href"))
+        return words(link), {
+            "page": f"{url.scheme}://{url.netloc}{url.path}",
+            **{name: values[0] for name, values in parse_qs(url.query).items()},
+        }
+
+    def fields(self, page) -> list:
+        return html.fromstring(page.text).xpath("//form[@id='form']")
+
+    def test_a_form_that_needs_sign_in_says_so_and_comes_back(self):
+        page = self.citizen.get(self.loss.absolute_url())
+        self.assertEqual(page.text.count("Vous devez être connecté"), 1)
         self.assertEqual(
-            f"{url.scheme}://{url.netloc}{url.path}",
-            f"{self.portal.absolute_url()}/login",
+            self.sign_in_link(page),
+            (
+                "Se connecter",
+                {
+                    "page": f"{self.portal.absolute_url()}/login",
+                    "came_from": self.loss.absolute_url(),
+                },
+            ),
         )
-        self.assertEqual(
-            parse_qs(url.query)["came_from"], [self.residence.absolute_url()]
-        )
-        # Signed in, the form says it needs sign-in, with no button.
+        # Signing in comes first: no field to fill in for nothing.
+        self.assertEqual(self.fields(page), [])
+        # Signed in, even with a Plone account: the fields, with no button.
         signed_in = Citizen(auth=(TEST_USER_NAME, TEST_USER_PASSWORD))
         try:
-            page = signed_in.get(self.residence.absolute_url())
+            page = signed_in.get(self.loss.absolute_url())
         finally:
             signed_in.close()
         self.assertEqual(texts(page, "//p[@class='eguichet-sign-in']"), [])
+        self.assertTrue(self.fields(page))
         self.assertIn(
             "Vous devez être connecté pour envoyer ce formulaire.",
             texts(page, "//ul[contains(@class, 'eguichet-facts')]/li"),
         )
+
+    def test_a_form_for_eid_or_itsme_asks_for_them_first(self):
+        page = self.citizen.get(self.residence.absolute_url())
+        self.assertIn(
+            "Vous devez vous connecter avec votre carte d'identité (eID) ou itsme "
+            "pour envoyer ce formulaire.",
+            texts(page, "//ul[contains(@class, 'eguichet-facts')]/li"),
+        )
+        text, target = self.sign_in_link(page)
+        self.assertEqual(text, "Se connecter")
+        self.assertEqual(target["came_from"], self.residence.absolute_url())
+        self.assertEqual(self.fields(page), [])
+        self.assertEqual(texts(page, "//*[@class='eguichet-step-up']"), [])
+
+    def test_the_citizen_sign_in_at_the_forms_level_once_a_provider_serves(self):
+        api.portal.set_registry_record(
+            "imio.eguichet.identity.issuer",
+            "https://idp.iamfas.int.belgium.be/fas/oauth2",
+        )
+        api.portal.set_registry_record("imio.eguichet.identity.client_id", "namur")
+        transaction.commit()
+        for form, level in ((self.residence, "400"), (self.loss, "100")):
+            with self.subTest(form=form.getId()):
+                _text, target = self.sign_in_link(self.citizen.get(form.absolute_url()))
+                self.assertEqual(
+                    target,
+                    {
+                        "page": f"{self.portal.absolute_url()}/@@citizen-login",
+                        "came_from": form.absolute_url(),
+                        "level": level,
+                    },
+                )
+
+    def test_a_session_below_eid_or_itsme_is_asked_to_sign_in_again(self):
+        for who, session in (
+            ("codes", Citizen(cookies=self.session_at(300))),
+            ("plone", Citizen(auth=(TEST_USER_NAME, TEST_USER_PASSWORD))),
+        ):
+            with self.subTest(who=who):
+                try:
+                    page = session.get(self.residence.absolute_url())
+                finally:
+                    session.close()
+                self.assertEqual(
+                    texts(page, "//*[@class='eguichet-step-up']"),
+                    [
+                        "Vous êtes connecté, mais ce formulaire demande une "
+                        "connexion avec votre carte d'identité (eID) ou itsme. "
+                        "Connectez-vous à nouveau avec l'une d'elles."
+                    ],
+                )
+                text, target = self.sign_in_link(page)
+                self.assertEqual(text, "Se connecter")
+                self.assertEqual(target["came_from"], self.residence.absolute_url())
+                self.assertEqual(self.fields(page), [])
+
+    def test_eid_or_itsme_opens_the_fields(self):
+        page = self.marie.get(self.residence.absolute_url())
+        self.assertEqual(texts(page, "//p[@class='eguichet-sign-in']"), [])
+        self.assertEqual(texts(page, "//*[@class='eguichet-step-up']"), [])
+        self.assertTrue(self.fields(page))
 
     def test_what_editors_typed_is_neither_translated_nor_markup(self):
         self.simple.description = "Pour <b>vous</b> inscrire"

@@ -2,6 +2,7 @@
 itsme; a sender below the form's level is refused before its answers are read."""
 
 from imio.eguichet.cases import check_may_submit
+from imio.eguichet.cases import SignInNeeded
 from imio.eguichet.cases import SubmissionRefused
 from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.identity import LEVEL_HIGH
@@ -126,18 +127,18 @@ class TestCheckMaySubmit(unittest.TestCase):
         self.form = add_form(self.portal, submitters="citizens_high")
         logout()
 
-    def status(self):
+    def refusal(self):
         try:
             check_may_submit(self.form)
         except SubmissionRefused as refusal:
-            return refusal.status
+            return type(refusal)
         return None
 
-    def test_statuses(self):
-        self.assertEqual(self.status(), 401)
+    def test_refusals(self):
+        self.assertIs(self.refusal(), SignInNeeded)
         sign_in(self.request, MARIE, LEVEL_SIGNED_IN)
-        self.assertEqual(self.status(), 403)
+        self.assertIs(self.refusal(), SubmissionRefused)
         sign_in(self.request, MARIE, LEVEL_HIGH)
-        self.assertIsNone(self.status())
+        self.assertIsNone(self.refusal())
         login(self.portal, TEST_USER_NAME)
-        self.assertEqual(self.status(), 403)
+        self.assertIs(self.refusal(), SubmissionRefused)

@@ -8,6 +8,7 @@ from imio.eguichet.behaviors import IEguichetForm
 from imio.eguichet.behaviors import is_open
 from imio.eguichet.cases import create_case
 from imio.eguichet.cases import sign_in_refusal
+from imio.eguichet.cases import SignInNeeded
 from imio.eguichet.cases import site_now
 from imio.eguichet.cases import SubmissionRefused
 from imio.eguichet.honeypot import filled_in
@@ -70,6 +71,8 @@ class SubmitPost(Service):
     def closed(self):
         """(status, message) when the form does not take this sender's answers."""
         refused = sign_in_refusal(self.context)
+        if isinstance(refused, SignInNeeded):
+            return 401, refused.args[0]
         if refused is not None:
             return refused.status, refused.args[0]
         if not is_open(self.context, site_now()):
