@@ -14,6 +14,8 @@ from imio.commune.groups import apply_agent_groups
 from imio.commune.groups import DEFAULT_AGENT_GROUPS
 from imio.commune.groups import form_group_id
 from imio.commune.groups import service_groups_problem
+from imio.commune.identity import apply_identity
+from imio.commune.identity import identity_problem
 from imio.commune.logo import decode_logo
 from imio.commune.logo import LogoError
 from imio.commune.logo import registry_value
@@ -128,6 +130,9 @@ def complete_answers(answers: dict) -> dict:
     if problem:
         raise AnswersError("agent_groups", problem)
     problem = service_groups_problem(answers)
+    if problem:
+        raise AnswersError(*problem)
+    problem = identity_problem(answers)
     if problem:
         raise AnswersError(*problem)
     return answers
@@ -310,6 +315,7 @@ def apply_answers(site, answers: dict) -> list[str]:
     with api.env.adopt_roles(["Manager"]):
         apply_site_properties(site, answers, changes)
         apply_registry(answers, changes)
+        apply_identity(answers, changes)
         apply_mail_queue(site, changes)
         apply_site_tree(site, answers, changes)
         remove_root_portlets(site, changes)
