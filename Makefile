@@ -66,11 +66,12 @@ start: demo ## Serve the demo commune on http://localhost:$(PORT)/demo
 	@$(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT) logdir=$(VAR)/log
 
 .PHONY: system-packages
-system-packages: ## Install Debian's Chromium, PostgreSQL, HAProxy and Java when missing
+system-packages: ## Install Debian's Chromium, PostgreSQL, HAProxy, Varnish and Java when missing
 	@missing=""; \
 	command -v chromium > /dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v haproxy > /dev/null || test -x /usr/sbin/haproxy || missing="$$missing haproxy"; \
+	test -x /usr/sbin/varnishd || missing="$$missing varnish"; \
 	command -v java > /dev/null || missing="$$missing openjdk-17-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
