@@ -22,6 +22,7 @@ from imio.commune.logo import registry_value
 from imio.commune.logo import same_logo
 from imio.commune.mail import apply_mail_queue
 from imio.commune.portlets import remove_root_portlets
+from imio.commune.purge import apply_caching
 from imio.eguichet.content.case.roles import grant_service
 from imio.eguichet.library import FORM_IDS
 from imio.eguichet.library import install_form
@@ -54,6 +55,8 @@ DEFAULTS = {
     "demo_content": False,
     "eguichet_forms": [],
     "social_links": [],
+    "caching_proxies": [],
+    "caching_proxy_seconds": 60,
 }
 # The contact section shows the administration and every service.
 SECTION_LAYOUTS = {"contact": "commune-contact"}
@@ -316,6 +319,7 @@ def apply_answers(site, answers: dict) -> list[str]:
         apply_site_properties(site, answers, changes)
         apply_registry(answers, changes)
         apply_identity(answers, changes)
+        apply_caching(answers, changes)
         apply_mail_queue(site, changes)
         apply_site_tree(site, answers, changes)
         remove_root_portlets(site, changes)

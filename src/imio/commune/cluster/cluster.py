@@ -8,11 +8,14 @@ from imio.commune.cluster.processes import http_status
 from imio.commune.cluster.processes import ManagedProcess
 from imio.commune.cluster.processes import port_open
 from imio.commune.cluster.processes import PROJECT
+from imio.commune.cluster.varnish import CachingProxy
+from imio.commune.cluster.varnish import VarnishSettings
 from pathlib import Path
 
 import os
 import secrets
 import subprocess
+import yaml
 
 
 STORAGES = ("filestorage", "zeo", "relstorage")
@@ -37,7 +40,7 @@ def instance_environment(var: Path, storage: str = "filestorage", **extra: str) 
 
 
 class Cluster:
-    """Several WSGI instances on one shared storage behind HAProxy."""
+    """Several WSGI instances on one shared storage behind HAProxy and Varnish."""
 
     def __init__(
         self,
@@ -49,6 +52,7 @@ class Cluster:
         pg_dsn: str | None = None,
         pg_port: int | None = None,
         zeo_port: int | None = None,
+        grace: int = 3600,
     ):
         if storage not in ("zeo", "relstorage"):
             raise ValueError(f"storage partagé inconnu : {storage}")
@@ -66,10 +70,19 @@ class Cluster:
         self.instances: list[ManagedProcess] = []
         self.instance_ports: list[int] = []
         self.balancer: LoadBalancer | None = None
+        self.balancer_port = free_port()
+        self.grace = grace
+        self.proxy: CachingProxy | None = None
 
     @property
     def url(self) -> str:
         host = "localhost" if self.host in ("127.0.0.1", "0.0.0.0") else self.host  # noqa: S104
+        return f"http://{host}:{self.port}"
+
+    @property
+    def purge_url(self) -> str:
+        """Where the instances send their purges: Varnish, from 127.0.0.1."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "localhost") else self.host  # noqa: S104
         return f"http://{host}:{self.port}"
 
     def environment(self, name: str = "instance1") -> dict:
@@ -123,8 +136,20 @@ class Cluster:
         password_file.touch(mode=0o600)
         password_file.write_text(password + "\n")
 
+    def with_proxy(self, profile: Path) -> Path:
+        """A copy of the profile whose site purges this cluster's Varnish."""
+        answers = yaml.safe_load(profile.read_text(encoding="utf-8"))
+        answers["caching_proxies"] = [self.purge_url]
+        if answers.get("site_logo") and "://" not in answers["site_logo"]:
+            answers["site_logo"] = str(profile.parent / answers["site_logo"])
+        copy = self.var / "profiles" / profile.name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_text(yaml.safe_dump(answers, allow_unicode=True), encoding="utf-8")
+        return copy
+
     def deploy(self, *profiles: Path) -> str:
         """Create the sites of the profiles that are missing; what it printed."""
+        profiles = [self.with_proxy(profile) for profile in profiles]
         result = subprocess.run(  # noqa: S603
             [str(BIN / "imio-commune"), "deploy", *map(str, profiles)],
             env=self.environment(),
@@ -174,20 +199,41 @@ class Cluster:
         ]
         self.balancer = LoadBalancer(
             self.var / "haproxy",
-            self.host,
-            self.port,
+            "127.0.0.1",
+            self.balancer_port,
             names,
             self.var / "log" / "haproxy.log",
         ).start()
         self.balancer.process.wait_until(
-            lambda: http_status(f"http://127.0.0.1:{self.port}/@@health") == 200,
+            lambda: (
+                http_status(f"http://127.0.0.1:{self.balancer_port}/@@health") == 200
+            ),
             what="balancing",
         )
 
+    def start_proxy(self) -> None:
+        """Varnish on the public port, in front of the balancer."""
+        self.proxy = CachingProxy(
+            self.var / "varnish",
+            VarnishSettings(
+                host=self.host,
+                port=self.port,
+                backend_host="127.0.0.1",
+                backend_port=self.balancer_port,
+                grace=self.grace,
+            ),
+            self.var / "log" / "varnish.log",
+        ).start()
+        self.proxy.process.wait_until(
+            lambda: http_status(f"{self.purge_url}/@@health") == 200,
+            what="caching",
+        )
+
     def serve(self) -> None:
-        """Start the instances, then the balancer in front of them."""
+        """Start the instances, then the balancer and Varnish in front of them."""
         self.start_instances()
         self.start_balancer()
+        self.start_proxy()
 
     def start(self, *profiles: Path) -> "Cluster":
         try:
@@ -202,7 +248,9 @@ class Cluster:
         return self
 
     def stop_instances(self) -> None:
-        """Stop the balancer and the instances; the storage keeps running."""
+        """Stop Varnish, the balancer and the instances; the storage keeps running."""
+        if self.proxy is not None:
+            self.proxy.stop()
         if self.balancer is not None:
             self.balancer.stop()
         for process in self.instances:

@@ -3,6 +3,8 @@
 from datetime import datetime
 from datetime import timedelta
 from imio.belgium.testing import at
+from imio.commune.answers import apply_answers
+from imio.commune.answers import stored_answers
 from imio.commune.testing import COMMUNE_SITE_ID
 from imio.commune.testing import IMIO_COMMUNE_FUNCTIONAL_TESTING
 from plone import api
@@ -10,6 +12,7 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import TEST_USER_NAME
 from plone.app.testing import TEST_USER_PASSWORD
+from plone.cachepurging.utils import getPathsToPurge
 from zope.component.hooks import setSite
 
 import requests
@@ -154,3 +157,84 @@ class TestCaching(unittest.TestCase):
         self.assertNotIn("ETag", confirmation.headers)
         self.assertNotIn("public", confirmation.headers["Cache-Control"])
         self.assertIn("no-store", confirmation.headers["Cache-Control"])
+
+
+class TestWithCachingProxy(unittest.TestCase):
+    """A profile with `caching_proxies`: pages kept by the proxy, purged."""
+
+    layer = IMIO_COMMUNE_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        self.site = self.layer["app"][COMMUNE_SITE_ID]
+        setSite(self.site)
+        self.answers = stored_answers(self.site)
+
+    def deploy(self, **answers) -> list[str]:
+        changes = apply_answers(self.site, {**self.answers, **answers})
+        transaction.commit()
+        return changes
+
+    def test_pages_are_kept_by_the_proxy_and_purged(self):
+        changes = self.deploy(
+            caching_proxies=["http://127.0.0.1:6081"], caching_proxy_seconds=120
+        )
+        self.addCleanup(self.deploy, caching_proxies=[])
+        self.assertIn(
+            "plone.cachepurging.interfaces.ICachePurgingSettings.enabled", changes
+        )
+        self.assertEqual(
+            api.portal.get_registry_record(
+                "plone.cachepurging.interfaces.ICachePurgingSettings.cachingProxies"
+            ),
+            ("http://127.0.0.1:6081",),
+        )
+        anonymous = requests.get(f"{self.site.absolute_url()}/actualites", timeout=30)
+        self.assertIn("s-maxage=120", anonymous.headers["Cache-Control"])
+        # Alerts and "open now" still change the ETag.
+        self.assertIn("ETag", anonymous.headers)
+        for rule in ("itemView", "folderView"):
+            etags = api.portal.get_registry_record(
+                f"plone.app.caching.moderateCaching.plone.content.{rule}.etags"
+            )
+            self.assertIn("imio.alerts", etags)
+            self.assertIn("imio.openNow", etags)
+        signed_in = requests.get(
+            f"{self.site.absolute_url()}/actualites",
+            auth=(TEST_USER_NAME, TEST_USER_PASSWORD),
+            timeout=30,
+        )
+        self.assertNotIn("s-maxage=120", signed_in.headers["Cache-Control"])
+        self.assertEqual(
+            self.deploy(
+                caching_proxy_seconds=120, caching_proxies=["http://127.0.0.1:6081"]
+            ),
+            [],
+        )
+
+    def test_an_item_purges_its_parents_listings_up_to_the_home_page(self):
+        self.deploy(caching_proxies=["http://127.0.0.1:6081"])
+        self.addCleanup(self.deploy, caching_proxies=[])
+        with api.env.adopt_roles(["Manager"]):
+            news = api.content.create(
+                self.site["actualites"], "News Item", title="Marché de Noël"
+            )
+        request = self.layer["request"]
+        paths = set(getPathsToPurge(news, request))
+        for path in (
+            "/gesves/actualites/marche-de-noel/",
+            "/gesves/actualites",
+            "/gesves",
+        ):
+            self.assertIn(path, paths)
+
+    def test_without_a_proxy_pages_are_revalidated_by_browsers_only(self):
+        self.deploy(caching_proxies=["http://127.0.0.1:6081"])
+        self.deploy(caching_proxies=[])
+        self.assertFalse(
+            api.portal.get_registry_record(
+                "plone.cachepurging.interfaces.ICachePurgingSettings.enabled"
+            )
+        )
+        response = requests.get(self.site.absolute_url(), timeout=30)
+        self.assertNotIn("s-maxage", response.headers["Cache-Control"])
+        self.assertIn("private", response.headers["Cache-Control"])
