@@ -18,6 +18,12 @@ from urllib.parse import urljoin
 from urllib.parse import urlsplit
 
 from imio.commune.cluster.processes import free_port
+from imio.commune.demo.identity import instance_environment
+from imio.commune.demo.identity import OIDC_PORT
+from imio.commune.demo.identity import provider_command
+from imio.commune.demo.identity import provider_environment
+from imio.commune.demo.identity import SECRET_VARIABLE
+from pathlib import Path
 
 import json
 import os
@@ -25,7 +31,9 @@ import signal
 import subprocess
 import requests
 import secrets
+import tempfile
 import unittest
+import yaml
 
 
 UNAVAILABLE = "Ce niveau de connexion n\u2019est pas disponible."
@@ -296,3 +304,81 @@ class TestOIDCProviderByHand(unittest.TestCase):
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=10)
             process.stdout.close()
+
+
+class TestDemoEnvironment(unittest.TestCase):
+    """What `make start` gives the provider and the demo instance."""
+
+    def test_provider_and_instance_share_the_generated_secret(self):
+        with tempfile.TemporaryDirectory() as var:
+            provider_env = provider_environment(Path(var), port=8080)
+            secret = provider_env["OIDC_CLIENT_SECRET"]
+            self.assertGreaterEqual(len(secret), 40)
+            self.assertEqual(instance_environment(Path(var)), {SECRET_VARIABLE: secret})
+            secret_file = Path(var) / "oidc-demo-secret"
+            self.assertEqual(secret_file.stat().st_mode & 0o777, 0o600)
+            self.assertEqual(provider_environment(Path(var)), provider_env)
+            self.assertEqual(
+                provider_env["OIDC_REDIRECT_URIS"].split(),
+                [
+                    "http://localhost:8080/demo/@@citizen-callback",
+                    "http://127.0.0.1:8080/demo/@@citizen-callback",
+                ],
+            )
+            self.assertEqual(
+                provider_env["OIDC_POST_LOGOUT_REDIRECT_URIS"].split(),
+                ["http://localhost:8080/demo", "http://127.0.0.1:8080/demo"],
+            )
+
+    def test_demo_profile_names_the_provider_the_client_and_the_variable(self):
+        root = PROVIDER_DIR.parent.parent
+        demo = yaml.safe_load((root / "profiles" / "demo.yaml").read_text())
+        self.assertEqual(
+            demo["identity"],
+            {
+                "issuer": f"http://127.0.0.1:{OIDC_PORT}",
+                "client_id": "demo",
+                "client_secret_env": SECRET_VARIABLE,
+            },
+        )
+
+    def test_provider_started_as_for_make_start_knows_the_demo_site(self):
+        root = PROVIDER_DIR.parent.parent
+        port = free_port()
+        with tempfile.TemporaryDirectory() as var:
+            env = {"PATH": os.environ["PATH"], **provider_environment(Path(var))}
+            process = subprocess.Popen(
+                provider_command(port),
+                cwd=root,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                text=True,
+            )
+            try:
+                issuer = f"http://127.0.0.1:{port}"
+                self.assertEqual(
+                    process.stdout.readline().strip(), f"OpenID provider on {issuer}"
+                )
+                client = OAuth2Session(
+                    "demo",
+                    scope="openid profile email egovNRN",
+                    redirect_uri="http://localhost:8080/demo/@@citizen-callback",
+                    code_challenge_method="S256",
+                )
+                discovery = requests.get(
+                    f"{issuer}/.well-known/openid-configuration", timeout=10
+                ).json()
+                url, _ = client.create_authorization_url(
+                    discovery["authorization_endpoint"],
+                    code_verifier=secrets.token_urlsafe(48),
+                    nonce="n",
+                    acr_values=f"{LEVEL}100",
+                )
+                page = requests.get(url, timeout=10)
+                self.assertEqual(page.status_code, 200)
+                self.assertIn("Se connecter", page.text)
+            finally:
+                process.terminate()
+                process.wait(timeout=10)
+                process.stdout.close()
