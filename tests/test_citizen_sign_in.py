@@ -12,6 +12,7 @@ from imio.eguichet.identity import oidc
 from imio.eguichet.identity.session import COOKIE_NAME
 from imio.eguichet.identity.session import decode
 from imio.eguichet.identity.session import SIGN_IN_COOKIE_NAME
+from imio.eguichet.identity.settings import DEFAULT_SCOPES
 from oidc_provider import CITIZEN_SIGN_IN_FUNCTIONAL
 from oidc_provider import CLIENT_ID
 from oidc_provider import CLIENT_SECRET
@@ -261,7 +262,7 @@ class TestTokens(CitizenSignInTestCase):
             issuer=self.provider.issuer,
             client_id=CLIENT_ID,
             redirect_uri=f"{self.portal_url}/@@citizen-callback",
-            scopes="openid profile egovNRN",
+            scopes=DEFAULT_SCOPES,
             acr_prefix=LEVEL,
         )
 
@@ -270,7 +271,7 @@ class TestTokens(CitizenSignInTestCase):
         relying_party = OAuth2Session(
             client_id,
             client_secret,
-            scope="openid profile egovNRN",
+            scope=DEFAULT_SCOPES,
             redirect_uri=self.client.redirect_uri,
             code_challenge_method="S256",
         )

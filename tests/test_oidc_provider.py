@@ -76,7 +76,7 @@ class TestOIDCProvider(unittest.TestCase):
         return OAuth2Session(
             CLIENT_ID,
             CLIENT_SECRET,
-            scope="openid profile email egovNRN",
+            scope="openid profile egovnrn",
             redirect_uri=redirect_uri or self.redirect_uri,
             code_challenge_method="S256",
         )
@@ -149,7 +149,10 @@ class TestOIDCProvider(unittest.TestCase):
             "acr",
         ):
             self.assertIn(claim, self.discovery["claims_supported"])
-        self.assertIn("egovNRN", self.discovery["scopes_supported"])
+        self.assertEqual(
+            self.discovery["scopes_supported"],
+            ["openid", "profile", "egovnrn"],
+        )
         self.assertEqual(self.discovery["code_challenge_methods_supported"], ["S256"])
         self.assertIn("RS256", self.discovery["userinfo_signing_alg_values_supported"])
         self.assertTrue(
@@ -362,7 +365,7 @@ class TestDemoEnvironment(unittest.TestCase):
                 )
                 client = OAuth2Session(
                     "demo",
-                    scope="openid profile email egovNRN",
+                    scope="openid profile egovnrn",
                     redirect_uri="http://localhost:8080/demo/@@citizen-callback",
                     code_challenge_method="S256",
                 )

@@ -62,13 +62,14 @@ const provider = new Provider(issuer, {
   jwks: { keys: [jwk] },
   cookies: { keys: [randomBytes(32).toString('hex')] },
   acrValues: LEVELS.map((level) => LEVEL + level),
+  // As FAS: profile releases the name, e-mail and language, egovnrn the
+  // national register number.
   claims: {
     openid: ['sub'],
-    profile: ['givenName', 'surname', 'prefLanguage'],
-    email: ['mail'],
-    egovNRN: ['egovNRN'],
+    profile: ['givenName', 'surname', 'prefLanguage', 'mail'],
+    egovnrn: ['egovNRN'],
   },
-  scopes: ['openid', 'profile', 'email', 'egovNRN'],
+  scopes: ['openid', 'profile', 'egovnrn'],
   features: {
     devInteractions: { enabled: false },
     jwtUserinfo: { enabled: true },

@@ -7,6 +7,7 @@ holding it, read by the instance at each sign-in.
 
 from imio.eguichet.identity.settings import DEFAULT_ACR_PREFIX
 from imio.eguichet.identity.settings import DEFAULT_CLAIMS
+from imio.eguichet.identity.settings import DEFAULT_SCOPES
 from imio.eguichet.identity.settings import PREFIX
 from ipaddress import ip_address
 from plone import api
@@ -89,6 +90,7 @@ def identity_settings(answers: dict) -> dict:
         "session_minutes": identity.get("session_minutes", SESSION_MINUTES),
         "claims": {**DEFAULT_CLAIMS, **identity.get("claims", {})},
         "acr_prefix": identity.get("acr_prefix") or DEFAULT_ACR_PREFIX,
+        "scopes": identity.get("scopes") or DEFAULT_SCOPES,
     }
 
 

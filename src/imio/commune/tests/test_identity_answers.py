@@ -116,6 +116,7 @@ class TestIdentitySettings(unittest.TestCase):
         self.assertEqual(settings.claims["email"], "email")
         self.assertEqual(settings.claims["national_number"], "egovNRN")
         self.assertEqual(settings.acr_prefix, "urn:be:fedict:iam:fas:citizen:Level")
+        self.assertEqual(settings.scopes, "openid profile egovnrn")
         self.assertTrue(
             login_url(site, site.absolute_url(), 400).startswith(
                 f"{site.absolute_url()}/@@citizen-login?"

@@ -24,7 +24,7 @@ DEFAULT_CLAIMS = {
     "national_number": "egovNRN",
 }
 DEFAULT_ACR_PREFIX = "urn:be:fedict:iam:fas:citizen:Level"
-DEFAULT_SCOPES = "openid profile email egovNRN"
+DEFAULT_SCOPES = "openid profile egovnrn"
 
 
 class IIdentitySettings(Interface):
