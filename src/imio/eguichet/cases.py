@@ -14,8 +14,11 @@ from imio.eguichet.behaviors.levels import TOO_LOW
 from imio.eguichet.content.case.roles import grant_service
 from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.events import CaseSubmittedEvent
+from imio.eguichet.identity import current_identity
 from imio.eguichet.reference import ALPHABET
 from imio.eguichet.reference import new_reference
+from imio.eguichet.sign_in_answers import fixed_answers
+from imio.eguichet.sign_in_answers import vouched_for
 from imio.eguichet.submissions import allow_submission
 from imio.eguichet.submissions import TOO_MANY_SUBMISSIONS
 from plone import api
@@ -108,6 +111,8 @@ def create_case(form, schema, data):
     check_may_submit(form)
     settings = IEguichetForm(form)
     fields = [(name, field) for name, field in getFieldsInOrder(schema)]
+    identity = current_identity()
+    data = {**data, **fixed_answers(identity, [name for name, _field in fields])}
     values, labels, attachments = {}, {}, {}
     for name, field in fields:
         if name not in data:
@@ -137,6 +142,7 @@ def create_case(form, schema, data):
         messages=[],
         internal_notes=[],
         **applicant,
+        **_proof(identity, {name: data[name] for name in values}),
     )
     access_code = None if applicant["applicant_id"] else new_access_code()
     if access_code:
@@ -200,6 +206,17 @@ def _applicant(fields, data) -> dict:
         "applicant_id": user.getId() if user is not None else None,
         "applicant_email": email,
         "applicant_name": name,
+    }
+
+
+def _proof(identity, answers: dict) -> dict:
+    """Which answers the citizen's sign-in vouches for, and its level."""
+    if identity is None:
+        return {}
+    return {
+        "verified_fields": vouched_for(identity, answers),
+        "identity_level": identity.level,
+        "applicant_language": identity.language or None,
     }
 
 

@@ -145,6 +145,7 @@ class CheckAnswersForm(EguichetForm):
         super(EasyFormForm, self).updateActions()
         self.empty_prompts()
         self.style_actions()
+        self.fill_from_identity()
 
     # The summary
 

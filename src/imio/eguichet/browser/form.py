@@ -29,12 +29,17 @@ from imio.eguichet.browser.follow import follow_url
 from imio.eguichet.browser.thanks import thanks_text
 from imio.eguichet.browser.thanks import thanks_title
 from imio.eguichet.display import format_amount
+from imio.eguichet.identity import current_identity
 from imio.eguichet.schema import form_schema
+from imio.eguichet.sign_in_answers import FIXED
+from imio.eguichet.sign_in_answers import fixed_answers
+from imio.eguichet.sign_in_answers import identity_answers
 from plone import api
 from plone.formwidget.namedfile.interfaces import INamedFileWidget
 from plone.memoize.view import memoize
 from Products.Five import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
+from z3c.form.interfaces import DISPLAY_MODE
 from z3c.form.interfaces import ISelectWidget
 from zope.i18n import translate
 
@@ -128,6 +133,37 @@ class EguichetForm(CaseConfirmation, EasyFormForm):
         super().updateActions()
         self.empty_prompts()
         self.style_actions()
+        self.fill_from_identity()
+
+    @memoize
+    def identity(self):
+        return current_identity(self.request)
+
+    def fill_from_identity(self):
+        """A signed-in citizen's answers from their sign-in.
+
+        Prefilled when the form is first shown, and theirs to change; the
+        national number is shown, never asked (see sign_in_answers).
+        Widgets are complete here, before the buttons are handled.
+        """
+        widgets = self.all_widgets().values()
+        given = identity_answers(
+            self.identity(), [widget.field.__name__ for widget in widgets]
+        )
+        for widget in widgets:
+            name = widget.field.__name__
+            if name not in given:
+                continue
+            if name in FIXED:
+                widget.mode = DISPLAY_MODE
+                widget.value = given[name]
+            elif self.request.method != "POST" and not widget.value:
+                widget.value = given[name]
+
+    def extractData(self, setErrors=True):
+        data, errors = super().extractData(setErrors=setErrors)
+        data.update(fixed_answers(self.identity(), list(self.schema)))
+        return data, errors
 
     def empty_prompts(self):
         """A required choice's "Choisissez..." is an option without value.

@@ -21,6 +21,8 @@ from plone import api
 from plone.app.testing import logout
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from plone.app.testing import TEST_USER_NAME
+from plone.app.testing import TEST_USER_PASSWORD
 from decimal import Decimal
 
 import re
@@ -181,7 +183,10 @@ class TestLibraryForms(unittest.TestCase):
     def test_invalid_answers_show_french_field_errors(self):
         form = self.forms["carte-stationnement-riverain"]
         before = len(self.cases())
-        page = self.citizen.fill(
+        # A Plone account: no national number from a sign-in, it is typed.
+        member = Citizen(auth=(TEST_USER_NAME, TEST_USER_PASSWORD))
+        self.addCleanup(member.close)
+        page = member.fill(
             form.absolute_url(),
             {
                 "lastname": "Dupont",

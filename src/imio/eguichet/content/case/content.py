@@ -62,6 +62,23 @@ class ICase(model.Schema):
     applicant_name = schema.TextLine(
         title=_("Applicant's name"), readonly=True, required=False
     )
+    # Set when the applicant was a citizen signed in with the identity provider.
+    verified_fields = schema.List(
+        title=_("Answers from the sign-in"),
+        description=_("The answers the applicant's sign-in vouches for."),
+        value_type=schema.TextLine(),
+        readonly=True,
+        required=False,
+    )
+    identity_level = schema.Int(
+        title=_("Sign-in level"),
+        description=_("The assurance level of the applicant's sign-in."),
+        readonly=True,
+        required=False,
+    )
+    applicant_language = schema.TextLine(
+        title=_("Applicant's language"), readonly=True, required=False
+    )
     # The applicant never learns who processes the case: agents' side only.
     directives.read_permission(
         service=AGENTS_SIDE, assignee=AGENTS_SIDE, internal_notes=AGENTS_SIDE

@@ -29,6 +29,8 @@ VIEW_NOTES = "imio.eguichet: View Internal Notes"
 WITHDRAW = "imio.eguichet: Withdraw Case"
 # The applicant answers and withdraws through their own forms, never this list.
 HIDDEN_TRANSITIONS = ("provide_info", "withdraw")
+# What the provider's assurance levels stand for (FAS: eID 450, itsme 400).
+SIGN_IN_MEANS = {450: _("identity card"), 400: "itsme"}
 MAX_TEXT = 10000
 
 
@@ -156,13 +158,35 @@ class CaseView(WorkspacePage, BrowserView):
         return due < site_now().date()
 
     def answers(self):
-        """Label and value of each submitted field, in the form's order."""
+        """Label and value of each submitted field, in the form's order.
+
+        Agents also read which answers the applicant's sign-in vouches for.
+        """
         labels = self.context.labels or {}
         language = self.request.get("LANGUAGE") or api.portal.get_default_language()
+        verified = self.verified_fields()
         return [
-            {"label": labels.get(name, name), "value": format_answer(value, language)}
+            {
+                "label": labels.get(name, name),
+                "value": format_answer(value, language),
+                "verified": name in verified,
+            }
             for name, value in (self.context.values or {}).items()
         ]
+
+    def verified_fields(self) -> set:
+        if not self.can_view_internal_notes():
+            return set()
+        return set(getattr(self.context, "verified_fields", None) or ())
+
+    def verified_text(self) -> str:
+        """ "Verified by the sign-in", with the level and what it stands for."""
+        level = self.context.identity_level
+        means = SIGN_IN_MEANS.get(level)
+        shown = f"{level}, {self.translate(means)}" if means else str(level)
+        return self.translate(
+            _("verified by the sign-in (level ${level})", mapping={"level": shown})
+        )
 
     def service_title(self) -> str:
         """The title of the group that processes the case."""

@@ -12,9 +12,11 @@ from imio.eguichet.cases import SignInNeeded
 from imio.eguichet.cases import site_now
 from imio.eguichet.cases import SubmissionRefused
 from imio.eguichet.honeypot import filled_in
+from imio.eguichet.identity import current_identity
 from imio.eguichet.schema import form_schema
 from imio.eguichet.services.submit.fields import FieldValueError
 from imio.eguichet.services.submit.fields import read_value
+from imio.eguichet.sign_in_answers import fixed_answers
 from imio.eguichet.uploads import refusal
 from plone.namedfile.interfaces import INamedField
 from plone.protect.interfaces import IDisableCSRFProtection
@@ -88,9 +90,14 @@ class SubmitPost(Service):
 
     def read_fields(self, schema, payload: dict) -> tuple[dict, dict]:
         """Field values, and the errors of the fields that have one."""
-        data, errors = {}, {}
-        for name, field in getFieldsInOrder(schema):
-            if field.readonly:
+        fields = getFieldsInOrder(schema)
+        # Not asked of a signed-in citizen: the sign-in's, whatever is posted.
+        fixed = fixed_answers(
+            current_identity(self.request), [name for name, _field in fields]
+        )
+        data, errors = dict(fixed), {}
+        for name, field in fields:
+            if field.readonly or name in fixed:
                 continue
             raw = payload.get(name)
             if raw in (None, "", [], {}):
