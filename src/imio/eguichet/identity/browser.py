@@ -202,6 +202,13 @@ class CitizenCallback(IdentityView):
 class CitizenLogout(IdentityView):
     """Ends the citizen's session here and at the provider, back to the site."""
 
+    def for_current_user(self) -> bool:
+        """Whether "Se déconnecter" should lead here: a signed-in citizen."""
+        return current_identity(self.request) is not None
+
+    def url(self) -> str:
+        return f"{self.portal_url}/@@citizen-logout"
+
     def __call__(self):
         sign_out(self.request)
         self.portal.acl_users.logout(self.request)

@@ -105,6 +105,13 @@ class PageChrome(BrowserView):
         return f"{self.portal_state.portal_url()}/login?{query}"
 
     def logout_url(self) -> str:
+        """Plone's sign-out, or the citizens' one (which also ends the session
+        at their identity provider) for a citizen, where the e-guichet offers it."""
+        citizen_logout = queryMultiAdapter(
+            (self.portal_state.portal(), self.request), name="citizen-logout"
+        )
+        if citizen_logout is not None and citizen_logout.for_current_user():
+            return citizen_logout.url()
         return f"{self.portal_state.portal_url()}/logout"
 
     def languages(self) -> list[dict]:
