@@ -1,7 +1,14 @@
-"""``make cluster``: a storage server, N instances and HAProxy, in the foreground."""
+"""``make cluster``: a storage server, N instances and HAProxy, in the foreground.
+
+SIGTERM, SIGINT (Ctrl-C) or SIGHUP, to the supervisor alone or to its process
+group, at any moment, even while it starts, stops every process it started
+within STOP_SECONDS.
+"""
 
 from imio.commune.cluster.cluster import Cluster
 from imio.commune.cluster.processes import PROJECT
+from imio.commune.cluster.processes import Stopping
+from imio.commune.cluster.processes import SUPERVISION
 from pathlib import Path
 
 import os
@@ -10,6 +17,16 @@ import sys
 
 
 def main() -> int:
+    SUPERVISION.handle_signals()
+    try:
+        return supervise()
+    except Stopping:
+        return 0
+    finally:
+        SUPERVISION.finish()
+
+
+def supervise() -> int:
     storage = os.environ.get("CLUSTER_STORAGE", "relstorage")
     cluster = Cluster(
         var=Path(os.environ.get("IMIO_VAR", PROJECT / "var")) / f"cluster-{storage}",
@@ -24,22 +41,23 @@ def main() -> int:
     print(f"Démarrage : {storage}, {cluster.count} instances, HAProxy…", flush=True)
     try:
         cluster.start(PROJECT / "profiles" / "demo.yaml")
+        print(f"\n  Site de démonstration : {cluster.url}/demo")
+        print(f"  Connexion             : admin / {cluster.admin_password}")
+        for index, port in enumerate(cluster.instance_ports):
+            print(f"  instance{index + 1}             : http://127.0.0.1:{port}/demo")
+        print("  Ctrl-C arrête tout.\n", flush=True)
+        while True:
+            signal.pause()
     except RuntimeError as exc:
         print(f"Échec du démarrage : {exc}", file=sys.stderr)
         return 1
-    print(f"\n  Site de démonstration : {cluster.url}/demo")
-    print(f"  Connexion             : admin / {cluster.admin_password}")
-    for index, port in enumerate(cluster.instance_ports):
-        print(f"  instance{index + 1}             : http://127.0.0.1:{port}/demo")
-    print("  Ctrl-C arrête tout.\n", flush=True)
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(stop_signal, lambda *_: sys.exit(0))
-    try:
-        signal.pause()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+    except Stopping:
+        print("Arrêt…", flush=True)
     finally:
+        # Signals from now on are ignored: nothing interrupts the stop.
+        SUPERVISION.begin_stop()
         cluster.stop()
+    print("Arrêté.", flush=True)
     return 0
 
 

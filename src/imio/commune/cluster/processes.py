@@ -1,5 +1,7 @@
 """Starting, watching and stopping the cluster's processes."""
 
+from contextlib import contextmanager
+from contextlib import suppress
 from pathlib import Path
 
 import os
@@ -7,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -14,6 +17,91 @@ import urllib.request
 
 PROJECT = Path(os.environ.get("IMIO_HOME", Path.cwd()))
 BIN = Path(sys.executable).parent
+
+# A supervisor stops everything it started within this time after a stop
+# signal: what has not stopped by then is killed.
+STOP_SECONDS = 20
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+class Stopping(BaseException):
+    """A stop signal arrived: the supervisor unwinds, stopping what it started."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+class Supervision:
+    """What a supervisor started, and how it answers stop signals.
+
+    The first SIGTERM, SIGINT or SIGHUP raises :class:`Stopping` where the
+    supervisor is (while it starts a child, right after the child is
+    recorded), and arms a timer that kills whatever is still running
+    STOP_SECONDS later. Later signals (make sends SIGTERM again to its child,
+    a service manager may too) are ignored: they must not cut the stop short.
+    """
+
+    def __init__(self):
+        self.started: list[ManagedProcess] = []
+        self.signum: int | None = None
+        self.deferring = 0
+        self.pending = False
+        self.timer: threading.Timer | None = None
+
+    def handle_signals(self) -> None:
+        for signum in STOP_SIGNALS:
+            signal.signal(signum, self.on_signal)
+
+    def on_signal(self, signum: int, frame=None) -> None:
+        if self.signum is not None:
+            return
+        self.begin_stop(signum)
+        if self.deferring:
+            self.pending = True
+        else:
+            raise Stopping(signum)
+
+    def begin_stop(self, signum: int = signal.SIGTERM) -> None:
+        """From now on, stop: signals are ignored, and the stop is bounded."""
+        if self.signum is not None:
+            return
+        self.signum = signum
+        self.timer = threading.Timer(
+            STOP_SECONDS, self.kill_all, kwargs={"wait": False}
+        )
+        self.timer.daemon = True
+        self.timer.start()
+
+    @contextmanager
+    def deferred(self):
+        """No Stopping inside: a child started here is recorded first."""
+        self.deferring += 1
+        try:
+            yield
+        finally:
+            self.deferring -= 1
+        if not self.deferring and self.pending:
+            self.pending = False
+            raise Stopping(self.signum)
+
+    def record(self, process: "ManagedProcess") -> None:
+        self.started.append(process)
+
+    def kill_all(self, wait: bool = True) -> None:
+        """Kill every recorded process still running, with its group."""
+        for process in self.started:
+            process.kill(wait=wait)
+
+    def finish(self) -> None:
+        """After the supervisor's own stop: nothing it started is left."""
+        self.begin_stop()
+        self.kill_all()
+        if self.timer is not None:
+            self.timer.cancel()
+
+
+SUPERVISION = Supervision()
 
 
 def free_port() -> int:
@@ -48,26 +136,38 @@ class ManagedProcess:
         name: str,
         args: list[str],
         env: dict,
-        log: Path,
+        log: Path | None,
         stop_signal: int = signal.SIGTERM,
+        cwd: Path | None = None,
     ):
         self.name = name
         self.stop_signal = stop_signal
         self.args = args
         self.env = env
         self.log = log
+        self.cwd = cwd
         self.process: subprocess.Popen | None = None
 
     def start(self) -> "ManagedProcess":
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        with self.log.open("ab") as output:
-            self.process = subprocess.Popen(  # noqa: S603
-                self.args,
-                env=self.env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        """Start in a session of its own; its output goes to the log, or to the
+        supervisor's own output when there is no log."""
+        if self.log is not None:
+            self.log.parent.mkdir(parents=True, exist_ok=True)
+        with SUPERVISION.deferred():
+            output = self.log.open("ab") if self.log is not None else None
+            try:
+                self.process = subprocess.Popen(  # noqa: S603
+                    self.args,
+                    env=self.env,
+                    cwd=self.cwd,
+                    stdout=output,
+                    stderr=subprocess.STDOUT if output else None,
+                    start_new_session=True,
+                )
+                SUPERVISION.record(self)
+            finally:
+                if output is not None:
+                    output.close()
         return self
 
     @property
@@ -89,19 +189,27 @@ class ManagedProcess:
         raise RuntimeError(f"{self.name} not {what} after {timeout} s: {self.tail()}")
 
     def tail(self, lines: int = 15) -> str:
-        text = self.log.read_text(errors="replace") if self.log.exists() else ""
+        if self.log is None or not self.log.exists():
+            return ""
+        text = self.log.read_text(errors="replace")
         return "\n".join(text.splitlines()[-lines:])
 
-    def kill(self) -> None:
+    def signal_group(self, signum: int) -> None:
+        """Send signum to the process and what it started in its session."""
+        with suppress(ProcessLookupError):
+            os.killpg(self.pid, signum)
+
+    def kill(self, wait: bool = True) -> None:
         """Stop at once, as a crash would."""
         if self.running():
-            os.killpg(self.pid, signal.SIGKILL)
-            self.process.wait()
+            self.signal_group(signal.SIGKILL)
+            if wait:
+                self.process.wait()
 
-    def stop(self, timeout: float = 30) -> None:
+    def stop(self, timeout: float = STOP_SECONDS) -> None:
         if not self.running():
             return
-        os.killpg(self.pid, self.stop_signal)
+        self.signal_group(self.stop_signal)
         try:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
