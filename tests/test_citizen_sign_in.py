@@ -197,6 +197,22 @@ class TestCodeFlow(CitizenSignInTestCase):
         self.assertTrue(alert.startswith(HIGH_LEVEL_NEEDED), alert)
         self.assertEqual((self.session().userid, self.session().level), ("anais", 100))
 
+    def test_a_german_site_says_it_in_german(self):
+        api.portal.set_registry_record("plone.default_language", "de")
+        transaction.commit()
+        page = self.to_provider(self.portal_url, 400)
+        response = self.get(self.at_provider(page, "jurgen", 400, cancel="yes"))
+        self.assertEqual(response.status_code, 400)
+        heading, alert, again = shown(
+            response,
+            "//h1",
+            "//p[@role='alert']",
+            "//a[contains(@class, 'btn-primary')]",
+        )
+        self.assertEqual(heading, "Sie sind nicht angemeldet")
+        self.assertTrue(alert.startswith("Für dieses Verfahren ist eine Anmeldung"))
+        self.assertEqual(again, "Erneut anmelden")
+
 
 class TestRefused(CitizenSignInTestCase):
     def assertRefused(self, response, text=REFUSED):
