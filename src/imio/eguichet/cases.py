@@ -177,6 +177,19 @@ def _add_with_new_reference(container, case):
     return case
 
 
+def claim_case(case, userid: str):
+    """A case sent without signing in becomes the signed-in ``userid``'s own.
+
+    As if they had sent it signed in: listed in their requests, theirs to
+    open; its access code opens it no more.
+    """
+    case.applicant_id = userid
+    case.forget_access_code()
+    with api.env.adopt_roles(["Manager"]):
+        _set_local_roles(case)
+        case.reindexObject()
+
+
 def _set_local_roles(case):
     """The service's agents process the case; only the applicant owns it."""
     for principal, roles in case.get_local_roles():

@@ -124,6 +124,10 @@ class Case(Item):
     def set_access_code(self, code: str):
         self._access_code_hash = hash_access_code(code)
 
+    def forget_access_code(self):
+        """The case is its applicant's account's: no code opens it any more."""
+        self._access_code_hash = None
+
     def check_access_code(self, code: str) -> bool:
         if not verify_access_code(self._access_code_hash, code):
             return False
