@@ -22,7 +22,7 @@ import re
 
 
 COMMUNE = "Ville de Namur"
-FORM = "certificat-de-residence"
+FORM = "declaration-perte-document"
 MAX_LAYOUT_SHIFT = 0.1
 # name, path, title of the page (before " — Ville de Namur"), who reads it, status
 PAGES = [
@@ -158,7 +158,7 @@ class TestEveryPageType(EguichetBrowserTestCase):
 
     def test_check_answers_and_confirmation(self):
         """The steps after the form: titled after it, as well shown."""
-        form = "Certificat de résidence"
+        form = "Déclaration de perte ou de vol d'un document d'identité"
         for width, viewport in SCREENS.items():
             with self.subTest(width=width):
                 page = self.open_as(CITIZEN, viewport)
