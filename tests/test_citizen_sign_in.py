@@ -32,6 +32,7 @@ import lxml.html
 import requests
 import secrets
 import transaction
+from unittest import mock
 import unittest
 
 
@@ -266,6 +267,18 @@ class TestRefused(CitizenSignInTestCase):
         self.assertEqual(response.status_code, 503)
         (alert,) = shown(response, "//p[@role='alert']")
         self.assertTrue(alert.startswith("Le service d'authentification ne répond pas"))
+        self.assertIsNone(self.session())
+
+    def test_an_answer_no_check_foresaw_is_a_page_not_a_site_error(self):
+        page = self.to_provider(self.portal_url, 100)
+        callback = self.at_provider(page, "marie", 400)
+        # A userinfo answer the provider should never send: a JSON list.
+        with mock.patch.object(oidc, "_decode", return_value=[]):
+            response = self.get(callback)
+        self.assertEqual(response.status_code, 503)
+        (alert,) = shown(response, "//p[@role='alert']")
+        self.assertTrue(alert.startswith("Le service d'authentification ne répond pas"))
+        self.assertIn("unexpected", self.log.getvalue())
         self.assertIsNone(self.session())
 
 

@@ -18,6 +18,7 @@ from plone.protect.interfaces import IDisableCSRFProtection
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from urllib.parse import urlencode
+from ZODB.POSException import ConflictError
 from zope.interface import alsoProvides
 
 import hmac
@@ -160,6 +161,16 @@ class CitizenCallback(IdentityView):
             self.complete(pending, level)
         except SignInFailed as error:
             return self.failed(error, came_from, level)
+        except ConflictError:
+            raise  # Zope publishes the request again.
+        except Exception as error:
+            # An answer no check foresaw: the citizen reads a page, not a
+            # site error; the log names the error's type, never its text,
+            # which could quote the provider's answer.
+            unexpected = SignInFailed(
+                UNAVAILABLE, f"unexpected {type(error).__name__}", status=503
+            )
+            return self.failed(unexpected, came_from, level)
         self.request.response.setHeader("Cache-Control", "no-store")
         return self.request.response.redirect(came_from)
 
