@@ -146,8 +146,9 @@ sub vcl_backend_response {{
     }}
     # plone.app.caching says how long a proxy keeps a response (s-maxage);
     # without it, nothing is kept.
-    if (beresp.http.Cache-Control !~ "(?i)(s-maxage|max-age=[1-9])"
-        && !beresp.http.Expires) {{
+    if (beresp.ttl <= 0s
+        || (beresp.http.Cache-Control !~ "(?i)(s-maxage|max-age=[1-9])"
+            && !beresp.http.Expires)) {{
         set beresp.uncacheable = true;
         set beresp.ttl = 120s;
         return (deliver);
