@@ -32,8 +32,10 @@ from html import unescape
 from pathlib import Path
 from unittest import mock
 
+import io
 import os
 import requests
+import tarfile
 import tempfile
 import transaction
 import unittest
@@ -150,6 +152,29 @@ class TestSignIn(unittest.TestCase):
         self.assertEqual(
             parse_qs(url.query), {"came_from": [came_from], "level": ["400"]}
         )
+
+
+class TestExport(unittest.TestCase):
+    layer = IMIO_EGUICHET_INTEGRATION_TESTING
+
+    def test_site_export_has_no_national_number(self):
+        portal = self.layer["portal"]
+        logout()
+        sign_in(self.layer["request"], MARIE, LEVEL_HIGH)
+        setup = portal.portal_setup
+        # What GenericSetup exports of users and settings (acl_users itself
+        # has no export step on a Plone site).
+        steps = ["memberdata-properties", "memberdata", "plone.app.registry"]
+        with api.env.adopt_roles(["Manager"]):
+            result = setup._doRunExportSteps(steps)
+        with tarfile.open(fileobj=io.BytesIO(result["tarball"])) as archive:
+            exported = b"".join(
+                archive.extractfile(member).read()
+                for member in archive.getmembers()
+                if member.isfile()
+            )
+        self.assertIn(b"imio.eguichet.identity.session_minutes", exported)
+        self.assertNotIn(MARIE["national_number"].encode(), exported)
 
 
 class TestSessionCookie(unittest.TestCase):
