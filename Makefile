@@ -7,6 +7,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 8080
 HOST ?= 127.0.0.1
+# make start: the development OpenID provider's port (the demo profile's issuer)
+OIDC_PORT ?= 8081
 STORAGE ?= filestorage
 ADMIN_USER ?= admin
 # make cluster: an operator's PostgreSQL (libpq DSN); empty runs one under var/
@@ -18,6 +20,8 @@ VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 VAR := $(CURDIR)/var
 INSTALLED := $(VENV)/.installed
+# The development OpenID provider (like FAS), pinned in dev/oidc-provider.
+OIDC_PROVIDER := dev/oidc-provider/node_modules/.package-lock.json
 PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check -q -c constraints.txt
 
 export IMIO_HOME := $(CURDIR)
@@ -57,13 +61,13 @@ demo: install $(VAR)/admin-password ## Create the demo commune site if it does n
 	@$(BIN)/imio-commune deploy profiles/demo.yaml
 
 .PHONY: start
-start: demo ## Serve the demo commune on http://localhost:$(PORT)/demo
+start: demo $(OIDC_PROVIDER) ## Serve the demo commune on http://localhost:$(PORT)/demo and its OpenID provider on OIDC_PORT
 	@echo ""
 	@echo "  Site de démonstration : http://localhost:$(PORT)/demo"
 	@echo "  Administration Zope   : http://localhost:$(PORT)/manage"
 	@echo "  Connexion             : $(ADMIN_USER) / $$(cat $(VAR)/admin-password)"
 	@echo ""
-	@$(BIN)/runwsgi instance/etc/zope.ini http_host=$(HOST) http_port=$(PORT) logdir=$(VAR)/log
+	@HOST=$(HOST) PORT=$(PORT) OIDC_PORT=$(OIDC_PORT) $(BIN)/python -m imio.commune.serve
 
 .PHONY: system-packages
 system-packages: ## Install Debian's Chromium, PostgreSQL, HAProxy, Varnish and Java when missing
@@ -112,9 +116,8 @@ $(HTML_CHECKER): tests/html/package.json tests/html/package-lock.json
 	npm ci --prefix tests/html --no-audit --no-fund --ignore-scripts
 	@touch $@
 
-# The development OpenID provider (like FAS), pinned in dev/oidc-provider.
-OIDC_PROVIDER := dev/oidc-provider/node_modules/.package-lock.json
-
+# The development OpenID provider: OIDC_PROVIDER is defined at the top,
+# `make start` needs it.
 $(OIDC_PROVIDER): dev/oidc-provider/package.json dev/oidc-provider/package-lock.json
 	npm ci --prefix dev/oidc-provider --no-audit --no-fund
 	@touch $@

@@ -6,6 +6,7 @@ within STOP_SECONDS, whenever the signal arrives.
 """
 
 from imio.commune.cluster.processes import free_port
+from imio.commune.cluster.processes import http_status
 from imio.commune.cluster.processes import port_open
 from pathlib import Path
 from plone.testing import Layer
@@ -15,6 +16,7 @@ from tests.instance import ROOT
 import contextlib
 import os
 import re
+import requests
 import shutil
 import signal
 import subprocess
@@ -128,6 +130,29 @@ class Supervised:
         """The command lines of the recorded processes that run."""
         return [line.split(": ", 1)[1] for line in still_running(self.recorded)]
 
+    def wait_until_serving(self, url: str) -> None:
+        """Watch url until it answers 200, while the supervisor runs."""
+        while self.process.poll() is None:
+            self.recorded.update(descendants(self.process.pid))
+            if http_status(url) == 200:
+                return
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=0.3)
+        raise AssertionError(self.process.stdout.read())
+
+    def environment(self, program: str) -> dict[str, str]:
+        """The environment of the recorded process running program."""
+        for pid in self.recorded:
+            try:
+                cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+                environ = Path(f"/proc/{pid}/environ").read_bytes()
+            except OSError:
+                continue
+            if program.encode() in cmdline:
+                pairs = (item.split("=", 1) for item in environ.decode().split("\0"))
+                return {pair[0]: pair[1] for pair in pairs if len(pair) == 2}
+        raise AssertionError(f"{program} is not running: {self.commands()}")
+
     def ports(self) -> list[int]:
         return [int(p) for p in INSTANCE_LINE.findall("".join(self.output))]
 
@@ -222,3 +247,60 @@ class TestClusterStops(unittest.TestCase):
 
         self.assert_nothing_left(cluster, [self.port, self.zeo_port])
         self.assertNotIn("Site de démonstration", "".join(cluster.output))
+
+
+class TestStartStops(unittest.TestCase):
+    """`make start`: the demo instance and the development OpenID provider."""
+
+    layer = STOPS_VAR
+
+    def test_sigterm_to_the_process_group_of_make_start_stops_both(self):
+        var = self.layer["var"] / "start"
+        port, oidc_port = free_port(), free_port()
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("MAKE", "MFLAGS", "IMIO_", "OIDC_"))
+        }
+        start = Supervised(
+            [
+                "make",
+                "--no-print-directory",
+                "start",
+                f"VAR={var}",
+                f"PORT={port}",
+                f"OIDC_PORT={oidc_port}",
+            ],
+            env,
+        )
+        self.addCleanup(start.close)
+        start.wait_until_serving(f"http://localhost:{port}/demo")
+        issuer = f"http://127.0.0.1:{oidc_port}"
+        discovery = requests.get(
+            f"{issuer}/.well-known/openid-configuration", timeout=10
+        )
+        self.assertEqual(discovery.json()["issuer"], issuer)
+        # The provider knows the demo site's redirect URI and the secret that
+        # the instance was given.
+        commands = " ".join(start.commands())
+        self.assertIn(f"dev/oidc-provider/server.js {oidc_port}", commands)
+        self.assertIn(f"{BIN / 'runwsgi'} ", commands)
+        secret = (var / "oidc-demo-secret").read_text().strip()
+        provider = start.environment("dev/oidc-provider/server.js")
+        instance = start.environment(str(BIN / "runwsgi"))
+        self.assertEqual(
+            provider["OIDC_REDIRECT_URIS"],
+            f"http://localhost:{port}/demo/@@citizen-callback "
+            f"http://127.0.0.1:{port}/demo/@@citizen-callback",
+        )
+        self.assertEqual(provider["OIDC_CLIENT_ID"], "demo")
+        self.assertEqual(provider["OIDC_CLIENT_SECRET"], secret)
+        self.assertEqual(instance["IMIO_OIDC_SECRET"], secret)
+
+        start.stop(signal.SIGTERM, group=True)
+
+        self.assertEqual(still_running(start.recorded), [])
+        self.assertFalse(port_open("127.0.0.1", port))
+        self.assertFalse(port_open("127.0.0.1", oidc_port))
+        # The instance printed on the terminal as it did before.
+        self.assertRegex("".join(start.output), r"Starting server in PID \d+")

@@ -1,0 +1,129 @@
+"""``make start``: the demo instance and the development OpenID provider.
+
+Both run in the foreground of the terminal: the instance prints its output as
+``runwsgi`` does, the provider writes to ``var/log/oidc-provider.log``. They
+share the demo's client secret (``var/oidc-demo-secret``). Ctrl-C, SIGTERM or
+SIGHUP, to this supervisor alone or to its process group, at any moment, stop
+both within STOP_SECONDS; when one of them ends by itself, the other is
+stopped too.
+"""
+
+from imio.commune.cluster.processes import BIN
+from imio.commune.cluster.processes import http_status
+from imio.commune.cluster.processes import ManagedProcess
+from imio.commune.cluster.processes import PROJECT
+from imio.commune.cluster.processes import Stopping
+from imio.commune.cluster.processes import SUPERVISION
+from imio.commune.demo import identity
+from pathlib import Path
+
+import os
+import shutil
+import sys
+
+
+PROVIDER_SECONDS = 30
+
+
+def provider_process(var: Path, port: int, oidc_port: int) -> ManagedProcess:
+    node = shutil.which("node")
+    if node is None:
+        raise RuntimeError(
+            "Node.js est introuvable : installez le paquet Debian nodejs, "
+            "puis relancez make start."
+        )
+    command = identity.provider_command(oidc_port)
+    return ManagedProcess(
+        "oidc-provider",
+        [node, *command[1:]],
+        {**os.environ, **identity.provider_environment(var, port)},
+        var / "log" / "oidc-provider.log",
+        cwd=PROJECT,
+    )
+
+
+def instance_process(var: Path, host: str, port: int) -> ManagedProcess:
+    return ManagedProcess(
+        "instance",
+        [
+            str(BIN / "runwsgi"),
+            str(PROJECT / "instance" / "etc" / "zope.ini"),
+            f"http_host={host}",
+            f"http_port={port}",
+            f"logdir={var / 'log'}",
+        ],
+        {**os.environ, **identity.instance_environment(var)},
+        None,
+    )
+
+
+def wait_for_an_end(*processes: ManagedProcess) -> ManagedProcess:
+    """Wait until one of the processes ends (a stop signal interrupts)."""
+    while True:
+        ended = [process for process in processes if not process.running()]
+        if ended:
+            return ended[0]
+        # Waits for any child to end, without collecting it: poll() does.
+        os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
+
+
+def supervise() -> int:
+    var = Path(os.environ.get("IMIO_VAR", PROJECT / "var"))
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "8080"))
+    oidc_port = int(os.environ.get("OIDC_PORT", identity.OIDC_PORT))
+    (var / "log").mkdir(parents=True, exist_ok=True)
+    try:
+        provider = provider_process(var, port, oidc_port)
+    except RuntimeError as exc:
+        print(f"Échec du démarrage : {exc}", file=sys.stderr, flush=True)
+        return 1
+    instance = instance_process(var, host, port)
+    try:
+        provider.start()
+        discovery = f"http://127.0.0.1:{oidc_port}/.well-known/openid-configuration"
+        provider.wait_until(
+            lambda: http_status(discovery) == 200,
+            timeout=PROVIDER_SECONDS,
+            what="answering",
+        )
+        print(
+            f"  Fournisseur d'identité : http://127.0.0.1:{oidc_port}"
+            " (citoyens de test : dev/oidc-provider/citizens.json)\n",
+            flush=True,
+        )
+        instance.start()
+        ended = wait_for_an_end(provider, instance)
+        if ended is provider:
+            print(
+                "Le fournisseur d'identité s'est arrêté : voir "
+                f"{provider.log}. L'instance est arrêtée aussi.",
+                file=sys.stderr,
+                flush=True,
+            )
+            return 1
+        return ended.process.returncode
+    except RuntimeError as exc:
+        print(f"Échec du démarrage : {exc}", file=sys.stderr, flush=True)
+        return 1
+    except Stopping:
+        return 0
+    finally:
+        # Signals from now on are ignored: nothing interrupts the stop.
+        SUPERVISION.begin_stop()
+        instance.stop()
+        provider.stop()
+
+
+def main() -> int:
+    SUPERVISION.handle_signals()
+    try:
+        return supervise()
+    except Stopping:
+        return 0
+    finally:
+        SUPERVISION.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
