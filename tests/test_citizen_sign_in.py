@@ -177,6 +177,11 @@ class TestCodeFlow(CitizenSignInTestCase):
         self.assertEqual(
             (self.session().userid, self.session().level), ("francois", 400)
         )
+        # Signed in high enough already: straight back to the page.
+        again = self.get(
+            f"{self.portal_url}/@@citizen-login", came_from=self.portal_url, level=100
+        )
+        self.assertEqual(again.headers["Location"], self.portal_url)
 
     def test_provider_signs_in_again_a_session_below_the_level_asked(self):
         self.sign_in("francois", 100)

@@ -69,8 +69,9 @@ def client_of(portal, settings) -> oidc.Client:
     )
 
 
-def level_needed(message_level: int):
-    return HIGH_LEVEL_NEEDED if message_level >= LEVEL_HIGH else HIGHER_LEVEL_NEEDED
+def level_needed(level: int):
+    """Why a sign-in below ``level`` does not do."""
+    return HIGH_LEVEL_NEEDED if level >= LEVEL_HIGH else HIGHER_LEVEL_NEEDED
 
 
 class IdentityView(BrowserView):
@@ -113,9 +114,11 @@ class CitizenLogin(IdentityView):
         if not is_configured():
             query = urlencode({"came_from": came_from})
             return self.request.response.redirect(f"{self.portal_url}/login?{query}")
-        client = client_of(self.portal, self.settings)
         signed_in = current_identity(self.request)
-        step_up = signed_in is not None and signed_in.level < level
+        if signed_in is not None and signed_in.level >= level:
+            return self.request.response.redirect(came_from)
+        client = client_of(self.portal, self.settings)
+        step_up = signed_in is not None
         try:
             authorization = oidc.authorization(client, level, step_up)
         except oidc.SignInError as error:
