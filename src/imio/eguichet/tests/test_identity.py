@@ -9,9 +9,11 @@ from imio.eguichet.identity import national_number
 from imio.eguichet.identity import sign_in
 from imio.eguichet.identity import sign_out
 from imio.eguichet.identity.claims import clean
+from imio.eguichet.identity.oidc import map_claims
 from imio.eguichet.identity.plugin import PLUGIN_ID
 from imio.eguichet.identity.session import COOKIE_NAME
 from imio.eguichet.identity.settings import client_secret
+from imio.eguichet.identity.settings import DEFAULT_CLAIMS
 from imio.eguichet.identity.settings import get_settings
 from imio.eguichet.identity.settings import PREFIX
 from imio.eguichet.identity.settings import SecretUnavailable
@@ -370,6 +372,14 @@ class TestClaims(unittest.TestCase):
             clean({"national_number": "85041212368"})["national_number"], ""
         )
         self.assertEqual(clean({})["national_number"], "")
+
+    def test_claims_mapped_by_the_settings_mapping(self):
+        released = {"sub": "x", "mail": "old@example.org", "email": "new@example.org"}
+        mapping = {**DEFAULT_CLAIMS, "email": "email"}
+        claims = map_claims("fas-42", released, mapping)
+        self.assertEqual(claims["sub"], "fas-42")
+        self.assertEqual(claims["email"], "new@example.org")
+        self.assertEqual(claims["given_name"], "")
 
     def test_language_of_a_tag(self):
         for tag, language in (
