@@ -1,9 +1,11 @@
-"""The demo commune with a real SMTP server, agents and a citizen member.
+"""The demo commune with a real SMTP server, agents, a citizen member and an
+identity provider.
 
 The demo site is deployed as for `make start`; before the instance serves it,
 a script run with the instance's zope.conf points its mail at an aiosmtpd
-server on loopback and creates the members the tests log in as. Each form
-already goes to its service's agents, as the demo profile installs it.
+server on loopback, its citizens' sign-in at the development OpenID provider
+(a real process, like FAS) and creates the members the tests log in as. Each
+form already goes to its service's agents, as the demo profile installs it.
 """
 
 from tests.instance import BIN
@@ -11,6 +13,9 @@ from tests.instance import BrowserLayer
 from tests.instance import DemoInstanceLayer
 from tests.instance import ROOT
 from tests.mail import SMTPServer
+from tests.oidc_provider import CLIENT_ID
+from tests.oidc_provider import CLIENT_SECRET
+from tests.oidc_provider import OIDCProvider
 
 import json
 import subprocess
@@ -40,6 +45,8 @@ WORKS_AGENT = {
     "groups": [WORKS, SECRETARIAT],
 }
 SETUP_SCRIPT = ROOT / "tests" / "eguichet_site.py"
+# The instance reads its client secret from this variable (never the database).
+SECRET_VARIABLE = "IMIO_OIDC_SECRET"  # noqa: S105 - a variable name
 
 
 class EguichetInstanceLayer(DemoInstanceLayer):
@@ -47,10 +54,23 @@ class EguichetInstanceLayer(DemoInstanceLayer):
 
     def prepare(self, var, env):
         self.smtp = SMTPServer().start()
+        site_url = f"http://localhost:{self.port}/demo"
+        self.provider = OIDCProvider(
+            redirect_uris=[f"{site_url}/@@citizen-callback"],
+            post_logout_redirect_uris=[site_url],
+        )
+        self.provider.start()
+        env[SECRET_VARIABLE] = CLIENT_SECRET
         settings = {
             "site_id": "demo",
             "smtp_port": self.smtp.port,
             "members": [CITIZEN, AGENT, WORKS_AGENT],
+            "identity": {
+                "issuer": self.provider.issuer,
+                "client_id": CLIENT_ID,
+                "client_secret_env": SECRET_VARIABLE,
+                "client_secret_file": "",
+            },
         }
         done = subprocess.run(
             [
@@ -66,13 +86,17 @@ class EguichetInstanceLayer(DemoInstanceLayer):
         )
         if done.returncode:
             self.smtp.stop()
+            self.provider.stop()
             raise RuntimeError(f"site setup failed: {done.stderr}")
         self["inbox"] = self.smtp.inbox
+        self["oidc_provider"] = self.provider
 
     def tearDown(self):
         super().tearDown()
         self.smtp.stop()
+        self.provider.stop()
         del self["inbox"]
+        del self["oidc_provider"]
 
 
 EGUICHET_INSTANCE = EguichetInstanceLayer(name="EguichetInstance")

@@ -1,4 +1,4 @@
-"""Run with the instance's zope.conf: the demo site's mail, agents and citizen.
+"""Run with the instance's zope.conf: the demo site's mail, sign-in, agents, citizen.
 
 ``zconsole run instance/etc/zope.conf tests/eguichet_site.py`` with
 ``IMIO_TEST_SETTINGS`` holding the JSON that tests/eguichet_layer.py writes.
@@ -22,6 +22,10 @@ site.MailHost.smtp_host = "127.0.0.1"
 site.MailHost.smtp_port = settings["smtp_port"]
 # The tests submit every form from one address; the limit has its own tests.
 api.portal.set_registry_record("imio.eguichet.submissions_per_hour_per_ip", 0)
+
+# Citizens sign in at the test's OpenID provider, whatever the profile says.
+for name, value in settings.get("identity", {}).items():
+    api.portal.set_registry_record(f"imio.eguichet.identity.{name}", value)
 
 for member in settings["members"]:
     api.user.create(

@@ -54,8 +54,9 @@ class DemoInstanceLayer(Layer):
         if deployed.returncode:
             shutil.rmtree(var)
             raise RuntimeError(f"deploy failed: {deployed.stderr}")
+        # Known before prepare(): an identity provider needs the site's address.
+        port = self.port = free_port()
         self.prepare(var, env)
-        port = free_port()
         process = ManagedProcess(
             "demo instance",
             [
