@@ -77,6 +77,7 @@ system-packages: ## Install Debian's Chromium, PostgreSQL, HAProxy, Varnish and 
 	command -v haproxy > /dev/null || test -x /usr/sbin/haproxy || missing="$$missing haproxy"; \
 	test -x /usr/sbin/varnishd || missing="$$missing varnish"; \
 	command -v java > /dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	test -x /usr/bin/systemd-analyze || missing="$$missing systemd"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
