@@ -108,6 +108,15 @@ sub vcl_recv {{
     }}
     # Anonymous visitors' other cookies (statistics, consent) change nothing.
     unset req.http.Cookie;
+    # Varnish keeps the compressed page for browsers, and a plain copy for
+    # the clients without gzip (monitors, scripts), rather than unzipping it
+    # at each of their requests.
+    if (req.http.Accept-Encoding ~ "(?i)gzip") {{
+        set req.http.Accept-Encoding = "gzip";
+    }} else {{
+        unset req.http.Accept-Encoding;
+        set req.http.X-Plain = "1";
+    }}
     return (hash);
 }}
 
@@ -116,7 +125,16 @@ sub vcl_hash {{
     if (req.http.host) {{
         hash_data(req.http.host);
     }}
+    if (req.http.X-Plain) {{
+        hash_data("plain");
+    }}
     return (lookup);
+}}
+
+sub vcl_backend_fetch {{
+    if (bereq.http.X-Plain) {{
+        unset bereq.http.Accept-Encoding;
+    }}
 }}
 
 sub vcl_backend_response {{
@@ -154,7 +172,7 @@ sub vcl_backend_response {{
         return (deliver);
     }}
     # Text the instance did not compress (too short or of another type).
-    if (!beresp.http.Content-Encoding
+    if (!beresp.http.Content-Encoding && !bereq.http.X-Plain
         && beresp.http.Content-Type ~ "^(text/|application/(json|javascript|xml))") {{
         set beresp.do_gzip = true;
     }}
