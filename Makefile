@@ -134,6 +134,8 @@ test: install system-packages $(ICAL_CLIENTS) $(HTML_CHECKER) $(OIDC_PROVIDER) #
 bench: install system-packages ## Benchmarks, printed as ratios against a baseline measured in the same run
 	@command -v wrk > /dev/null || \
 		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
+	@test -x /usr/sbin/nginx || \
+		{ apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx-light; }
 	$(BIN)/python bench/site_creation.py
 	$(BIN)/python bench/scaleout.py
 	$(BIN)/python bench/eguichet_submit.py
