@@ -218,6 +218,16 @@ class EguichetBrowserTestCase(unittest.TestCase):
     def assertAccessible(self, page=None):
         self.assertEqual(accessibility_violations(page or self.page), [])
 
+    def provider_signs_in(self, username: str, level: int):
+        """On the development provider's page: who, at which level."""
+        page = self.page
+        self.assertTrue(page.url.startswith(self.layer["oidc_provider"].issuer))
+        page.fill("#username", username)
+        page.select_option("#level", str(level))
+        with page.expect_navigation(url=re.compile(re.escape(self.site_url))):
+            page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_load_state()
+
     def log_in(self, member: dict, page=None):
         page = page or self.page
         page.goto(f"{self.site_url}/login")
@@ -456,6 +466,32 @@ class TestCitizenFollowsRequest(EguichetBrowserTestCase):
         page.wait_for_load_state()
         self.assertEqual(page.locator(".case-reference").inner_text(), reference)
         self.assertEqual(page.locator(".case-processing").count(), 0)
+
+    def test_member_adds_a_request_sent_without_signing_in(self):
+        page = self.page
+        reference = self.send_form("signalement-voirie", ANSWERS["signalement-voirie"])
+        code = page.locator(".case-access-code strong").inner_text()
+        self.log_in(CITIZEN)
+        page.goto(f"{self.site_url}/@@mes-demarches")
+        self.assertEqual(page.locator("table.my-cases", has_text=reference).count(), 0)
+        page.fill("#claim-reference", reference)
+        page.fill("#claim-access-code", code)
+        screenshot(page, "citoyen-eguichet-10-ajouter", full_page=True)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Ajouter à mes démarches").click()
+        self.assertIn(
+            f"La demande {reference} fait désormais partie de vos démarches.",
+            page.content(),
+        )
+        row = page.locator("table.my-cases tr", has_text=reference)
+        self.assertIn("Signaler un problème", row.inner_text())
+        self.assertAccessible()
+        # The access code has done its work: it opens the request no more.
+        page.goto(f"{self.site_url}/@@suivi")
+        page.fill("#follow-reference", reference)
+        page.fill("#follow-access-code", code)
+        page.get_by_role("button", name="Suivre ma demande").click()
+        self.assertIn("Aucune demande", page.locator(".follow-error").inner_text())
 
 
 class TestApplicantWithdraws(EguichetBrowserTestCase):
@@ -906,22 +942,29 @@ class TestTransactionalPagesOnADesktop(TransactionalPages, EguichetBrowserTestCa
         self.assertIn(
             "Vous devez être connecté pour envoyer ce formulaire.", intro.inner_text()
         )
+        self.assertEqual(page.locator("#form-buttons-continue").count(), 0)
         with page.expect_navigation():
             intro.get_by_role("link", name="Se connecter").click()
-        self.assertIn("/login", page.url)
-        page.fill("#__ac_name", CITIZEN["id"])
-        page.fill("#__ac_password", CITIZEN["password"])
-        with page.expect_navigation():
-            page.click("#buttons-login")
-        page.wait_for_load_state()
+        # Security codes: enough for a form that asks for any sign-in.
+        self.provider_signs_in("francois", 300)
         self.assertEqual(page.url.split("?")[0], form_url)
-        self.assertEqual(
-            page.locator("h1").inner_text(),
-            "Déclaration de perte ou de vol d'un document d'identité",
-        )
         self.assertEqual(intro.get_by_role("link", name="Se connecter").count(), 0)
         self.assertEqual(page.locator("#form-buttons-continue").count(), 1)
-        self.assertIn(CITIZEN["fullname"], page.locator(".site-account").inner_text())
+        self.assertIn("Lefèvre", page.locator(".site-account").inner_text())
+        # Not for the certificate: itsme this time, back to the certificate.
+        certificate = f"{self.site_url}/e-guichet/certificat-de-residence"
+        page.goto(certificate)
+        self.assertIn(
+            "Connectez-vous à nouveau", page.locator(".eguichet-step-up").inner_text()
+        )
+        self.assertEqual(page.locator("#form-buttons-continue").count(), 0)
+        with page.expect_navigation():
+            intro.get_by_role("link", name="Se connecter").click()
+        self.provider_signs_in("francois", 400)
+        self.assertEqual(page.url.split("?")[0], certificate)
+        self.assertEqual(page.locator(".eguichet-step-up").count(), 0)
+        self.assertEqual(page.input_value("#form-widgets-lastname"), "Lefèvre")
+        self.assertEqual(page.locator("#form-buttons-continue").count(), 1)
 
 
 class TestTransactionalPagesOnAPhone(TransactionalPages, EguichetBrowserTestCase):
