@@ -14,6 +14,7 @@ from tests.test_scaleout import SourceAddress
 
 import requests
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
@@ -355,3 +356,30 @@ class TestVarnishRecipe(unittest.TestCase):
         self.assertIn('"10.0.0.0"/24;', vcl)
         self.assertIn('.port = "8080";', vcl)
         self.assertIn("set beresp.grace = 7200s;", vcl)
+
+    def write_vcl(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "imio.commune.cluster.varnish", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    def test_session_cookies_are_a_setting(self):
+        result = self.write_vcl("--auth-cookie", "__ac", "--auth-cookie", "mon.cookie")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(r'req.http.Cookie ~ "(^|;\s*)(__ac|mon\.cookie)="', result.stdout)
+        self.assertNotIn("__ac_citizen", result.stdout)
+
+    def test_a_wrong_setting_is_one_french_line(self):
+        for args, start in (
+            (("--purger", "10.0.0.300"), "Réglage refusé : « 10.0.0.300 »"),
+            (("--backend", "haproxy"), "Réglage refusé : --backend haproxy"),
+        ):
+            result = self.write_vcl(*args)
+            with self.subTest(args=args):
+                self.assertEqual(result.returncode, 2)
+                self.assertEqual(result.stdout, "")
+                [line] = result.stderr.strip().splitlines()
+                self.assertTrue(line.startswith(start), line)
