@@ -49,6 +49,8 @@ setup(
         "rich",
         "Unidecode",
         "openpyxl",
+        # CPSV-AP exports: one RDF graph written as JSON-LD and Turtle.
+        "rdflib",
         # Storages: the embedded FileStorage comes with ZODB; ZEO and
         # RelStorage on PostgreSQL serve several instances.
         "ZEO",
@@ -68,6 +70,7 @@ setup(
             "aiosmtpd",
             "time-machine",
             "authlib",
+            "pyshacl",
         ],
         "dev": [
             "ruff",
