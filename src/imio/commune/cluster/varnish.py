@@ -22,8 +22,9 @@ import shutil
 import sys
 
 
-# Plone's login cookie and the citizen's session (imio.eguichet.identity).
-AUTH_COOKIES = ("__ac", "__ac_citizen")
+# Plone's login cookie, the citizen's session (imio.eguichet.identity) and
+# plone.restapi's token cookie.
+AUTH_COOKIES = ("__ac", "__ac_citizen", "auth_token")
 # Pages of a citizen's journey, which read or set cookies of their own: passed
 # with their cookies, never looked up in the cache.
 PRIVATE_PATHS = (
@@ -31,7 +32,7 @@ PRIVATE_PATHS = (
     r"/(@@)?demandes-[a-z-]+(/|\?|$)",
     r"/(@@)?(citizen-[a-z]+|login[a-z_]*|logout|logged_out)(/|\?|$)",
     r"/@submit(/|\?|$)",
-    r"/manage",
+    r"/manage(_[A-Za-z_]+)?(/|\?|$)",
 )
 
 TEMPLATE = r"""vcl 4.1;
