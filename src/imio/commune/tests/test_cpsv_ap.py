@@ -23,11 +23,19 @@ from zope.component.hooks import setSite
 
 import re
 import requests
+import shutil
+import subprocess
+import sys
+import tempfile
 import transaction
 import unittest
 
 
-SHAPES = Graph().parse(Path(__file__).parent / "cpsv_ap" / "cpsv-ap-SHACL.ttl")
+SHAPES_FILE = Path(__file__).parent / "cpsv_ap" / "cpsv-ap-SHACL.ttl"
+SHAPES = Graph().parse(SHAPES_FILE)
+DOCS = Path(__file__).parents[4] / "docs" / "developers" / "cpsv-ap.md"
+DEMO_SITE = "http://localhost:8080/demo"
+BLOCK = re.compile(r"^```shell\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 CPSV = Namespace("http://purl.org/vocab/cpsv#")
 CV = Namespace("http://data.europa.eu/m8g/")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -229,3 +237,47 @@ class TestCpsvApExports(unittest.TestCase):
                     "//head/link[@rel='alternate'][@type=$type]/@href", type=media_type
                 )
                 self.assertEqual(links, [f"{url}/@@cpsv-ap"], media_type)
+
+
+class TestCpsvApDocs(unittest.TestCase):
+    """The shell examples of docs/developers/cpsv-ap.md, run as a user types them."""
+
+    layer = DEMO_CONTENT_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        self.root = f"http://{self.layer['host']}:{self.layer['port']}/{DEMO_SITE_ID}"
+        self.folder = tempfile.TemporaryDirectory()
+        shutil.copy(SHAPES_FILE, self.folder.name)
+
+    def tearDown(self):
+        self.folder.cleanup()
+
+    def run_example(self, code: str) -> str:
+        # pySHACL as make install puts it, next to the tests' Python.
+        path = f"{Path(sys.executable).parent}:/usr/bin:/bin"
+        done = subprocess.run(
+            ["/bin/sh", "-c", code.replace(DEMO_SITE, self.root)],
+            cwd=self.folder.name,
+            env={"PATH": path, "HOME": self.folder.name, "LANG": "C.UTF-8"},
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
+        return done.stdout
+
+    def test_examples(self):
+        examples = [
+            code for code in BLOCK.findall(DOCS.read_text()) if DEMO_SITE in code
+        ]
+        self.assertEqual(len(examples), 3)
+        catalogue = Graph().parse(data=self.run_example(examples[0]), format="json-ld")
+        self.assertGreaterEqual(
+            len(set(catalogue.subjects(RDF.type, CPSV.PublicService))), 20
+        )
+        procedure = Graph().parse(data=self.run_example(examples[1]), format="turtle")
+        self.assertEqual(
+            procedure.value(predicate=RDF.type, object=CPSV.PublicService),
+            URIRef(f"{self.root}/demarches/carte-identite/@@cpsv-ap#service"),
+        )
+        self.assertIn("Conforms: True", self.run_example(examples[2]))
