@@ -4,6 +4,7 @@ Procedures are cpsv:PublicService, their responsible services cv:ContactPoint
 and channels, the commune the cv:PublicOrganisation competent for them.
 """
 
+from collective.taxonomy.interfaces import ITaxonomy
 from imio.belgium import get_commune
 from imio.commune import _
 from imio.commune.answers import stored_answers
@@ -17,6 +18,7 @@ from imio.commune.cpsv.vocabulary import EURO
 from imio.commune.cpsv.vocabulary import languages
 from imio.commune.cpsv.vocabulary import LOCN
 from imio.commune.cpsv.vocabulary import new_graph
+from imio.commune.cpsv.vocabulary import translations
 from imio.commune.cpsv.vocabulary import WEEKLY
 from imio.website.opening_hours import OpeningHours
 from imio.website.opening_hours import WEEKDAYS
@@ -36,7 +38,6 @@ from rdflib.namespace import TIME
 from rdflib.namespace import XSD
 from zope.component import queryUtility
 from zope.i18n import translate
-from zope.schema.interfaces import IVocabularyFactory
 
 import re
 
@@ -92,6 +93,21 @@ def single_amount(text: str) -> float | None:
     return None
 
 
+def life_event_labels() -> dict[str, dict[str, str]]:
+    """The labels of each life event of the site's taxonomy, by language."""
+    taxonomy = queryUtility(ITaxonomy, name="collective.taxonomy.life_event")
+    if taxonomy is None:
+        return {}
+    return {
+        term.value: {
+            language: label
+            for language in languages()
+            if (label := taxonomy.translate(term.value, target_language=language))
+        }
+        for term in taxonomy.makeVocabulary(languages()[0])
+    }
+
+
 def related(relation):
     """The target of a relation when the visitor may see it."""
     if relation is None or relation.isBroken():
@@ -105,13 +121,13 @@ def related(relation):
 class CommuneGraph:
     """The graph that the exports of one site write."""
 
-    def __init__(self, site, request):
+    def __init__(self, site):
         self.site = site
-        self.request = request
         self.graph: Graph = new_graph()
         self.base = f"{site.absolute_url()}/{VIEW_NAME}"
         self.language = languages()[0]
         self.organisation = self.add_organisation()
+        self.life_events = life_event_labels()
 
     def iri(self, fragment: str, base: str | None = None) -> URIRef:
         return URIRef(f"{base or self.base}#{fragment}")
@@ -149,8 +165,9 @@ class CommuneGraph:
                 self.add(territory, LOCN.geographicName, name)
         return organisation
 
-    def concept(self, concept: URIRef, label, scheme=None) -> URIRef:
-        return declare_concept(self.graph, concept, label, scheme)
+    def concept(self, concept: URIRef, message, scheme=None) -> URIRef:
+        """A concept labelled with a message of ours, in each language."""
+        return declare_concept(self.graph, concept, translations(message), scheme)
 
     def channel_type(self, name: str) -> URIRef:
         scheme = self.iri("channel-types")
@@ -229,15 +246,8 @@ class CommuneGraph:
         self.add(resource, DCTERMS.title, self.text(text, language))
         self.add(service, CV.hasLegalResource, resource)
 
-    def life_event_labels(self) -> dict:
-        if not hasattr(self, "_life_events"):
-            factory = queryUtility(IVocabularyFactory, "collective.taxonomy.life_event")
-            terms = factory(self.site) if factory is not None else []
-            self._life_events = {term.value: term.title for term in terms}
-        return self._life_events
-
     def add_life_events(self, procedure, service) -> None:
-        labels = self.life_event_labels()
+        labels = self.life_events
         scheme = self.iri("life-events")
         for term in getattr(procedure, "taxonomy_life_event", None) or ():
             if term not in labels:
@@ -245,7 +255,7 @@ class CommuneGraph:
             event = self.iri(f"life-event-{term}")
             kind = self.iri(f"life-event-type-{term}")
             self.add(scheme, RDF.type, SKOS.ConceptScheme)
-            self.concept(kind, labels[term], scheme)
+            declare_concept(self.graph, kind, labels[term], scheme)
             for each in (CV.Event, CV.LifeEvent):
                 self.add(event, RDF.type, each)
             self.add(event, DCTERMS.identifier, Literal(term))

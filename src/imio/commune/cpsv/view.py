@@ -53,7 +53,7 @@ class CpsvApView(BrowserView):
     """The CPSV-AP export of a procedure or of the whole site."""
 
     def graph(self) -> Graph:
-        export = CommuneGraph(api.portal.get(), self.request)
+        export = CommuneGraph(api.portal.get())
         export.add_procedure(self.context)
         return export.graph
 
@@ -78,7 +78,7 @@ class CatalogueView(CpsvApView):
         return (brain.getObject() for brain in brains)
 
     def graph(self) -> Graph:
-        export = CommuneGraph(self.context, self.request)
+        export = CommuneGraph(self.context)
         export.add_catalogue(self.procedures())
         return export.graph
 

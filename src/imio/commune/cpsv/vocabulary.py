@@ -73,12 +73,19 @@ def new_graph() -> Graph:
     return graph
 
 
-def declare_concept(graph: Graph, concept: URIRef, label, scheme=None) -> URIRef:
-    """The concept with its label in each language of the site."""
+def translations(message) -> dict[str, str]:
+    """A message in each language of the site."""
+    return {
+        language: translate(message, target_language=language)
+        for language in languages()
+    }
+
+
+def declare_concept(graph: Graph, concept: URIRef, labels: dict, scheme=None) -> URIRef:
+    """The concept with its label in each language."""
     graph.add((concept, RDF.type, SKOS.Concept))
-    for language in languages():
-        text = translate(label, target_language=language)
-        graph.add((concept, SKOS.prefLabel, Literal(text, lang=language)))
+    for language, label in labels.items():
+        graph.add((concept, SKOS.prefLabel, Literal(label, lang=language)))
     if scheme is not None:
         graph.add((concept, SKOS.inScheme, scheme))
     return concept

@@ -145,6 +145,10 @@ class TestCpsvApExports(unittest.TestCase):
         self.assertEqual(graph.value(commune, DCTERMS.identifier), Literal("92094"))
 
     def test_cost_evidence_legal_basis_and_life_event(self):
+        # Like the demo commune, in French and German.
+        setSite(self.site)
+        api.portal.set_registry_record("plone.available_languages", ["fr", "de"])
+        transaction.commit()
         url = f"{self.root}/demarches/carte-identite"
         graph = self.export(url)
         service = URIRef(f"{url}/@@cpsv-ap#service")
@@ -153,7 +157,10 @@ class TestCpsvApExports(unittest.TestCase):
             graph.value(cost, CV.hasValue), Literal(25.0, datatype=XSD.double)
         )
         self.assertEqual(graph.value(cost, CV.currency), EURO)
-        self.assertIn((EURO, RDF.type, SKOS.Concept), graph)
+        self.assertEqual(
+            set(graph.objects(EURO, SKOS.prefLabel)),
+            {Literal("euro", lang="fr"), Literal("Euro", lang="de")},
+        )
         self.assertIn(
             Literal("votre convocation ou l'ancienne carte", lang="fr"),
             {
@@ -168,6 +175,13 @@ class TestCpsvApExports(unittest.TestCase):
         self.assertIn((event, RDF.type, CV.LifeEvent), graph)
         self.assertEqual(
             graph.value(event, DCTERMS.identifier), Literal("perdre-ses-documents")
+        )
+        self.assertEqual(
+            set(graph.objects(event, DCTERMS.title)),
+            {
+                Literal("Perdre ses documents", lang="fr"),
+                Literal("Verlust von Dokumenten", lang="de"),
+            },
         )
 
     def test_service_as_contact_point_and_channels_with_opening_hours(self):
