@@ -1,4 +1,5 @@
-"""Stopping `make cluster` as a service manager or a container stop does.
+"""Stopping `make cluster` and `make start` as a service manager or a container
+stop does.
 
 `kill -TERM -PGID` reaches make and the supervisor, never the processes the
 supervisor started in their own sessions: the supervisor must stop them all,
@@ -222,6 +223,7 @@ class TestClusterStops(unittest.TestCase):
         self.assertIn(f"{BIN / 'runzeo'} -C", commands)
         self.assertIn(f"{BIN / 'runwsgi'} ", commands)
         self.assertIn("/usr/sbin/haproxy ", commands)
+        self.assertIn("/usr/sbin/varnishd ", commands)
 
         # make answers SIGTERM by sending SIGTERM to the supervisor again.
         cluster.stop(signal.SIGTERM, group=True)
