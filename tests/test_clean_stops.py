@@ -231,7 +231,8 @@ class TestClusterStops(unittest.TestCase):
         self.assert_nothing_left(cluster, ports)
         self.assertIn("Arrêt", "".join(cluster.output))
 
-    def test_sigterm_to_the_supervisor_while_an_instance_starts(self):
+    def start_supervisor(self) -> Supervised:
+        """The supervisor as the Makefile runs it, with one instance."""
         self.env.update(
             IMIO_HOME=str(ROOT),
             IMIO_VAR=str(self.var),
@@ -241,7 +242,21 @@ class TestClusterStops(unittest.TestCase):
             CLUSTER_ZEO_PORT=str(self.zeo_port),
             zope_i18n_compile_mo_files="true",
         )
-        cluster = self.start([str(BIN / "python"), "-m", "imio.commune.cluster"])
+        return self.start([str(BIN / "python"), "-m", "imio.commune.cluster"])
+
+    def test_sigint_to_the_supervisor_alone_once_it_serves(self):
+        cluster = self.start_supervisor()
+        cluster.read_until(lambda line: "Ctrl-C" in line)
+        ports = [self.port, self.zeo_port, *cluster.ports()]
+        self.assertEqual(len(ports), 3, "".join(cluster.output))
+
+        self.assertEqual(cluster.stop(signal.SIGINT, group=False), 0)
+
+        self.assert_nothing_left(cluster, ports)
+        self.assertIn("Arrêté.", "".join(cluster.output))
+
+    def test_sigterm_to_the_supervisor_while_an_instance_starts(self):
+        cluster = self.start_supervisor()
         # Only the supervisor is signalled, once the instance's process runs
         # and before it serves.
         cluster.wait_for_child(str(BIN / "runwsgi"))
