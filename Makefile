@@ -7,7 +7,8 @@ SHELL := /bin/bash
 PYTHON ?= python3
 PORT ?= 8080
 HOST ?= 127.0.0.1
-# make start: the development OpenID provider's port (the demo profile's issuer)
+# make start: the development OpenID provider's port (the demo profile's issuer);
+# empty (OIDC_PORT=) starts the instance alone, e.g. a second instance on ZEO
 OIDC_PORT ?= 8081
 STORAGE ?= filestorage
 ADMIN_USER ?= admin
@@ -49,7 +50,8 @@ install: $(INSTALLED) instance ## Create .venv with the pinned dependencies and 
 
 .PHONY: instance
 instance:
-	@mkdir -p $(VAR)/filestorage $(VAR)/blobstorage $(VAR)/log $(VAR)/cache
+	@mkdir -p $(VAR)/filestorage $(VAR)/blobstorage $(VAR)/blobcache $(VAR)/zeocache \
+		$(VAR)/log $(VAR)/cache
 
 $(VAR)/admin-password: | $(INSTALLED) instance
 	@umask 077; $(BIN)/python -c 'import secrets, string; a = string.ascii_letters + string.digits; print("".join(secrets.choice(a) for _ in range(16)))' > $@.tmp
@@ -61,7 +63,7 @@ demo: install $(VAR)/admin-password ## Create the demo commune site if it does n
 	@$(BIN)/imio-commune deploy profiles/demo.yaml
 
 .PHONY: start
-start: demo $(OIDC_PROVIDER) ## Serve the demo commune on http://localhost:$(PORT)/demo and its OpenID provider on OIDC_PORT
+start: demo $(OIDC_PROVIDER) ## Serve the demo commune on http://localhost:$(PORT)/demo and its OpenID provider on OIDC_PORT (none when empty)
 	@echo ""
 	@echo "  Site de démonstration : http://localhost:$(PORT)/demo"
 	@echo "  Administration Zope   : http://localhost:$(PORT)/manage"

@@ -6,11 +6,16 @@ share the demo's client secret (``var/oidc-demo-secret``). Ctrl-C, SIGTERM or
 SIGHUP, to this supervisor alone or to its process group, at any moment, stop
 both within STOP_SECONDS; when one of them ends by itself, the other is
 stopped too.
+
+An empty ``OIDC_PORT`` starts the instance alone: the second instance of a
+scale-out on ZEO or RelStorage, whose first ``make start`` runs the provider.
+A port already taken is refused before anything starts, in one French line.
 """
 
 from imio.commune.cluster.processes import BIN
 from imio.commune.cluster.processes import http_status
 from imio.commune.cluster.processes import ManagedProcess
+from imio.commune.cluster.processes import port_open
 from imio.commune.cluster.processes import PROJECT
 from imio.commune.cluster.processes import Stopping
 from imio.commune.cluster.processes import SUPERVISION
@@ -67,33 +72,61 @@ def wait_for_an_end(*processes: ManagedProcess) -> ManagedProcess:
         os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOWAIT)
 
 
+def check_ports(host: str, port: int, oidc_port: int | None) -> None:
+    """Refuse, before anything starts, ports that are taken or the same."""
+    if port == oidc_port:
+        raise RuntimeError(
+            f"PORT et OIDC_PORT valent tous deux {port} : "
+            "PORT=un autre port pour l'instance."
+        )
+    if port_open("127.0.0.1" if host == "0.0.0.0" else host, port):  # noqa: S104
+        raise RuntimeError(
+            f"le port {port} est déjà pris : PORT=un autre port pour l'instance."
+        )
+    if oidc_port is not None and port_open("127.0.0.1", oidc_port):
+        raise RuntimeError(
+            f"le port {oidc_port} du fournisseur d'identité est déjà pris "
+            "(par un autre make start ?) : OIDC_PORT= démarre l'instance sans "
+            "fournisseur, OIDC_PORT=un autre port en démarre un autre."
+        )
+
+
 def supervise() -> int:
     var = Path(os.environ.get("IMIO_VAR", PROJECT / "var"))
     host = os.environ.get("HOST", "127.0.0.1")
     port = int(os.environ.get("PORT", "8080"))
-    oidc_port = int(os.environ.get("OIDC_PORT", identity.OIDC_PORT))
+    oidc = os.environ.get("OIDC_PORT", str(identity.OIDC_PORT)).strip()
+    oidc_port = int(oidc) if oidc else None
     (var / "log").mkdir(parents=True, exist_ok=True)
     try:
-        provider = provider_process(var, port, oidc_port)
+        check_ports(host, port, oidc_port)
+        provider = provider_process(var, port, oidc_port) if oidc_port else None
     except RuntimeError as exc:
         print(f"Échec du démarrage : {exc}", file=sys.stderr, flush=True)
         return 1
     instance = instance_process(var, host, port)
     try:
-        provider.start()
-        discovery = f"http://127.0.0.1:{oidc_port}/.well-known/openid-configuration"
-        provider.wait_until(
-            lambda: http_status(discovery) == 200,
-            timeout=PROVIDER_SECONDS,
-            what="answering",
-        )
-        print(
-            f"  Fournisseur d'identité : http://127.0.0.1:{oidc_port}"
-            " (citoyens de test : dev/oidc-provider/citizens.json)\n",
-            flush=True,
-        )
+        if provider:
+            provider.start()
+            discovery = f"http://127.0.0.1:{oidc_port}/.well-known/openid-configuration"
+            provider.wait_until(
+                lambda: http_status(discovery) == 200,
+                timeout=PROVIDER_SECONDS,
+                what="answering",
+            )
+            print(
+                f"  Fournisseur d'identité : http://127.0.0.1:{oidc_port}"
+                " (citoyens de test : dev/oidc-provider/citizens.json)\n",
+                flush=True,
+            )
+        else:
+            print(
+                "  Fournisseur d'identité : aucun (OIDC_PORT vide) ; les citoyens se"
+                " connectent à celui d'un autre make start\n",
+                flush=True,
+            )
         instance.start()
-        ended = wait_for_an_end(provider, instance)
+        ended = wait_for_an_end(*filter(None, (provider, instance)))
         if ended is provider:
             print(
                 "Le fournisseur d'identité s'est arrêté : voir "
@@ -112,7 +145,8 @@ def supervise() -> int:
         # Signals from now on are ignored: nothing interrupts the stop.
         SUPERVISION.begin_stop()
         instance.stop()
-        provider.stop()
+        if provider:
+            provider.stop()
 
 
 def main() -> int:

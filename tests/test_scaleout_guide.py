@@ -1,0 +1,292 @@
+"""The commands of docs/operators/scale-out.md, as an operator types them.
+
+A project laid out as an installed checkout, a plain shell with only PATH and
+HOME: the ZEO server, then two instances started with ``make start`` as the
+guide shows them, on free ports of 127.0.0.1 instead of the guide's example
+ports, each in its own process group as in a terminal of its own.
+"""
+
+from imio.commune.cluster.processes import free_port
+from imio.commune.cluster.processes import http_status
+from imio.commune.cluster.processes import port_open
+from pathlib import Path
+from plone.testing import Layer
+from tests.instance import BIN
+from tests.instance import ROOT
+from tests.test_cli_plain_shell import plain_environment
+from tests.test_cli_plain_shell import shell_blocks
+
+import contextlib
+import os
+import re
+import requests
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+
+SCALE_OUT_DOC = ROOT / "docs" / "operators" / "scale-out.md"
+START_SECONDS = 300
+STOP_SECONDS = 30
+
+
+def section(title: str) -> Path:
+    """The shell blocks of one section of the guide, as one text each."""
+    text = SCALE_OUT_DOC.read_text()
+    part = text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+    path = Path(tempfile.mkstemp(suffix=".md")[1])
+    path.write_text(part)
+    try:
+        return shell_blocks(path)
+    finally:
+        path.unlink()
+
+
+def installed_project(root: Path) -> Path:
+    """A checkout whose .venv is installed: the project's own, shared."""
+    project = root / "commune"
+    project.mkdir()
+    for name in ("Makefile", "instance", "profiles", "dev", "src", ".venv"):
+        (project / name).symlink_to(ROOT / name)
+    # make compares them with .venv/.installed: as installed, not newer.
+    installed = (ROOT / ".venv" / ".installed").stat().st_mtime_ns
+    for name in ("setup.py", "constraints.txt"):
+        shutil.copy(ROOT / name, project / name)
+        os.utime(project / name, ns=(installed, installed))
+    return project
+
+
+class Terminal:
+    """A command typed in a terminal of its own: its own process group."""
+
+    def __init__(self, command: str, cwd: Path, log: Path, **extra: str):
+        self.command = command
+        self.log = log
+        with log.open("wb") as output:
+            self.process = subprocess.Popen(
+                ["/bin/bash", "-e", "-c", command],
+                cwd=cwd,
+                env=plain_environment(**extra),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def wait_until(self, ready) -> None:
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.command} ended:\n{self.output()}")
+            if ready():
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"{self.command} not ready:\n{self.output()}")
+
+    def stop(self) -> None:
+        """Ctrl-C as a terminal sends it: to the whole process group."""
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGINT)
+            try:
+                self.process.wait(timeout=STOP_SECONDS)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+class ZeoGuideLayer(Layer):
+    """The ZEO section: a ZEO server and two instances started by make start."""
+
+    def setUp(self):
+        root = Path(tempfile.mkdtemp(prefix="imio-scaleout-guide-"))
+        project = installed_project(root)
+        self["root"], self["project"] = root, project
+        self["terminals"] = terminals = []
+        try:
+            # What the quick start did before: `make install` made var/.
+            install = subprocess.run(
+                ["/usr/bin/make", "--no-print-directory", "install"],
+                cwd=project,
+                env=plain_environment(),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            if install.returncode:
+                raise RuntimeError(f"make install: {install.stdout}{install.stderr}")
+            zeo_block, instances_block = section("ZEO")
+            zeo_port, oidc_port = free_port(), free_port()
+            zeo = Terminal(
+                zeo_block.replace("127.0.0.1:8100", f"127.0.0.1:{zeo_port}"),
+                project,
+                root / "zeo.out",
+            )
+            terminals.append(zeo)
+            zeo.wait_until(lambda: port_open("127.0.0.1", zeo_port))
+            ports = []
+            for number, line in enumerate(instances_block.splitlines(), start=1):
+                port = free_port()
+                typed = re.sub(r"\bPORT=\d+", f"PORT={port}", line)
+                # The Makefile's defaults, ZEO on 8100 and the provider on
+                # 8081, are examples too: the shell's variables override them.
+                terminal = Terminal(
+                    typed,
+                    project,
+                    root / f"instance{number}.out",
+                    IMIO_ZEO_ADDRESS=f"127.0.0.1:{zeo_port}",
+                    OIDC_PORT=str(oidc_port),
+                )
+                terminals.append(terminal)
+                terminal.wait_until(
+                    lambda port=port: (
+                        http_status(f"http://localhost:{port}/demo") == 200
+                    )
+                )
+                ports.append(port)
+        except BaseException:
+            self.tearDown()
+            raise
+        self["zeo_port"], self["oidc_port"], self["ports"] = zeo_port, oidc_port, ports
+
+    def tearDown(self):
+        for terminal in reversed(self["terminals"]):
+            terminal.stop()
+        shutil.rmtree(self["root"], ignore_errors=True)
+        for key in ("root", "project", "terminals", "zeo_port", "oidc_port", "ports"):
+            with contextlib.suppress(KeyError):
+                del self[key]
+
+
+ZEO_GUIDE = ZeoGuideLayer(name="ScaleOutGuideZeo")
+
+
+class TestZeoGuide(unittest.TestCase):
+    layer = ZEO_GUIDE
+
+    def setUp(self):
+        self.ports = self.layer["ports"]
+        self.terminals = self.layer["terminals"]
+        password = (self.layer["project"] / "var" / "admin-password").read_text()
+        self.admin = requests.Session()
+        self.admin.auth = ("admin", password.strip())
+        self.admin.headers["Accept"] = "application/json"
+        self.addCleanup(self.admin.close)
+
+    def site(self, index: int) -> str:
+        return f"http://localhost:{self.ports[index]}/demo"
+
+    def test_the_guide_shows_two_instances_on_other_ports_than_the_provider(self):
+        [_zeo, instances] = section("ZEO")
+        ports = re.findall(r"\bPORT=(\d+)", instances)
+        self.assertEqual(len(ports), 2)
+        self.assertEqual(len(set(ports)), 2)
+        self.assertNotIn("8081", ports)  # the provider's default port
+        self.assertEqual(len(self.ports), 2)
+
+    def test_both_instances_answer_the_demo_site(self):
+        for index in range(2):
+            response = requests.get(self.site(index), timeout=60)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn("Ville de Namur", response.text)
+            health = requests.get(
+                f"http://127.0.0.1:{self.ports[index]}/@@health", timeout=10
+            )
+            self.assertEqual((health.status_code, health.text), (200, "ok\n"))
+
+    def test_a_page_made_on_one_instance_is_seen_on_the_other(self):
+        created = self.admin.post(
+            f"{self.site(0)}/++api++/",
+            json={"@type": "Document", "title": "Fermeture de la rue de Fer"},
+            timeout=60,
+        )
+        self.assertEqual(created.status_code, 201, created.text)
+        page = created.json()["id"]
+        seen = self.admin.get(f"{self.site(1)}/++api++/{page}", timeout=60)
+        self.assertEqual(seen.status_code, 200)
+        self.assertEqual(seen.json()["title"], "Fermeture de la rue de Fer")
+
+    def test_only_the_first_instance_started_the_identity_provider(self):
+        issuer = f"http://127.0.0.1:{self.layer['oidc_port']}"
+        discovery = requests.get(
+            f"{issuer}/.well-known/openid-configuration", timeout=10
+        )
+        self.assertEqual(discovery.json()["issuer"], issuer)
+        first, second = (terminal.output() for terminal in self.terminals[1:])
+        self.assertIn(f"Fournisseur d'identité : {issuer}", first)
+        self.assertIn("Fournisseur d'identité : aucun (OIDC_PORT vide)", second)
+        self.assertEqual([t.process.poll() for t in self.terminals], [None] * 3)
+
+    def test_a_second_provider_on_the_same_port_is_refused_in_one_line(self):
+        port = free_port()
+        result = subprocess.run(
+            [
+                "/bin/bash",
+                "-c",
+                f"make start STORAGE=zeo PORT={port} IMIO_INSTANCE_NAME=instance3",
+            ],
+            cwd=self.layer["project"],
+            env=plain_environment(
+                OIDC_PORT=str(self.layer["oidc_port"]),
+                IMIO_ZEO_ADDRESS=f"127.0.0.1:{self.layer['zeo_port']}",
+            ),
+            capture_output=True,
+            text=True,
+            timeout=START_SECONDS,
+        )
+        self.assertNotEqual(result.returncode, 0)
+        [line] = [line for line in result.stderr.splitlines() if "OIDC_PORT" in line]
+        self.assertEqual(
+            line,
+            f"Échec du démarrage : le port {self.layer['oidc_port']} du fournisseur "
+            "d'identité est déjà pris (par un autre make start ?) : OIDC_PORT= "
+            "démarre l'instance sans fournisseur, OIDC_PORT=un autre port en "
+            "démarre un autre.",
+        )
+        self.assertNotIn("Traceback", result.stdout + result.stderr)
+        self.assertFalse(port_open("127.0.0.1", port))
+
+
+class TestStartPorts(unittest.TestCase):
+    """make start refuses ports it cannot use before starting anything."""
+
+    def serve(self, **extra: str) -> subprocess.CompletedProcess:
+        var = Path(tempfile.mkdtemp(prefix="imio-serve-"))
+        self.addCleanup(shutil.rmtree, var, ignore_errors=True)
+        return subprocess.run(
+            [str(BIN / "python"), "-m", "imio.commune.serve"],
+            cwd=ROOT,
+            env=plain_environment(IMIO_HOME=str(ROOT), IMIO_VAR=str(var), **extra),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    def test_the_instance_on_the_providers_port_is_refused(self):
+        port = free_port()
+        result = self.serve(PORT=str(port), OIDC_PORT=str(port))
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(
+            result.stderr.strip(),
+            f"Échec du démarrage : PORT et OIDC_PORT valent tous deux {port} : "
+            "PORT=un autre port pour l'instance.",
+        )
+
+    def test_a_taken_instance_port_is_refused(self):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = taken.getsockname()[1]
+            result = self.serve(PORT=str(port), OIDC_PORT="")
+        self.assertEqual(result.returncode, 1)
+        self.assertEqual(
+            result.stderr.strip(),
+            f"Échec du démarrage : le port {port} est déjà pris : PORT=un autre "
+            "port pour l'instance.",
+        )
