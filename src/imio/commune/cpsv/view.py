@@ -7,6 +7,7 @@ from plone import api
 from plone.app.layout.viewlets import ViewletBase
 from Products.Five.browser import BrowserView
 from rdflib import Graph
+from zope.component import getMultiAdapter
 
 import html
 
@@ -87,6 +88,12 @@ class AlternateLinksViewlet(ViewletBase):
     """Links in the head to the page's CPSV-AP export, in both forms."""
 
     def render(self) -> str:
+        # The item's own page, not the site's other pages (search, forms...).
+        state = getMultiAdapter(
+            (self.context, self.request), name="plone_context_state"
+        )
+        if not state.is_view_template():
+            return ""
         url = html.escape(f"{self.context.absolute_url()}/{VIEW_NAME}", quote=True)
         return "".join(
             f'<link rel="alternate" type="{media_type}" href="{url}" />'

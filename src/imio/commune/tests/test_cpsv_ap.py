@@ -252,6 +252,12 @@ class TestCpsvApExports(unittest.TestCase):
                 )
                 self.assertEqual(links, [f"{url}/@@cpsv-ap"], media_type)
 
+    def test_other_pages_of_the_site_do_not_link_to_the_catalogue(self):
+        page = html.fromstring(
+            self.session.get(f"{self.root}/@@search", timeout=30).content
+        )
+        self.assertEqual(page.xpath("//head/link[@type='text/turtle']"), [])
+
 
 class TestCpsvApDocs(unittest.TestCase):
     """The shell examples of docs/developers/cpsv-ap.md, run as a user types them."""
