@@ -341,3 +341,7 @@ class TestSystemdUnits(unittest.TestCase):
         )
         for name, seconds in manager.stop_seconds.items():
             self.assertLess(seconds, 30, name)
+        # ZEO closed the FileStorage on SIGTERM.
+        zeo_log = (manager.layout / "var" / "log" / "zeo.log").read_text()
+        self.assertIn("terminated by SIGTERM", zeo_log)
+        self.assertIn("closing storage '1'", zeo_log)
