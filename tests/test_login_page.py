@@ -109,6 +109,9 @@ class TestLoginPage(LoginPageTestCase):
             [_field] = staff.xpath(f".//input[@id='{name}']")
             [label] = staff.xpath(f".//label[@for='{name}']")
             self.assertTrue(label.text_content().strip())
+        # The cursor is not put in the staff's form, past the citizens'.
+        [form] = staff.xpath(".//form")
+        self.assertNotIn("pat-formautofocus", form.get("class"))
         [hidden] = staff.xpath(".//input[@name='came_from']")
         self.assertEqual(hidden.get("value"), came_from)
         self.assertEqual(staff.xpath(".//button[@id='buttons-login']")[0].tag, "button")
@@ -163,6 +166,8 @@ class TestLoginPage(LoginPageTestCase):
         tree = lxml.html.fromstring(page.text)
         self.assertEqual(len(tree.xpath("//input[@id='__ac_name']")), 1)
         self.assertEqual(len(tree.xpath("//input[@id='__ac_password']")), 1)
+        [form] = tree.xpath("//form[.//input[@id='__ac_name']]")
+        self.assertIn("pat-formautofocus", form.get("class"))
 
     def test_staff_still_sign_in_with_a_password(self):
         api.user.create(

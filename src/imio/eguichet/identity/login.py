@@ -24,6 +24,11 @@ class CitizensLoginForm(LoginForm):
     def citizens_sign_in(self) -> bool:
         return is_configured()
 
+    @property
+    def enable_autofocus(self) -> bool:
+        # Citizens come first: the cursor is not put in the staff's form.
+        return not is_configured()
+
     def citizens_login_url(self) -> str:
         """The citizens' sign-in, back to the page that asked for it when it
         is a page of this site (else to the home page). Plone's challenge
