@@ -290,3 +290,80 @@ class TestStartPorts(unittest.TestCase):
             f"Échec du démarrage : le port {port} est déjà pris : PORT=un autre "
             "port pour l'instance.",
         )
+
+
+def cluster_lines() -> list[str]:
+    """The `make cluster` commands the guide shows, without their comments."""
+    [block] = section("`make cluster`")
+    return [line.split("#", 1)[0].strip() for line in block.splitlines()]
+
+
+class TestMakeCluster(unittest.TestCase):
+    """The guide's `make cluster` on ZEO, with a grace of its own."""
+
+    def test_zeo_with_four_instances_behind_haproxy_and_varnish(self):
+        [line] = [line for line in cluster_lines() if "CLUSTER_STORAGE=zeo" in line]
+        self.assertEqual(line, "make cluster CLUSTER_STORAGE=zeo CLUSTER_INSTANCES=4")
+        root = Path(tempfile.mkdtemp(prefix="imio-cluster-guide-"))
+        self.addCleanup(shutil.rmtree, root, ignore_errors=True)
+        project = installed_project(root)
+        port, zeo_port = free_port(), free_port()
+        # The public port (8080) and ZEO's (8100) are examples.
+        cluster = Terminal(
+            line,
+            project,
+            root / "cluster.out",
+            PORT=str(port),
+            CLUSTER_ZEO_PORT=str(zeo_port),
+            CLUSTER_GRACE="120",
+        )
+        self.addCleanup(cluster.stop)
+        cluster.wait_until(lambda: "Ctrl-C" in cluster.output())
+        output = cluster.output()
+        self.assertIn(
+            "Démarrage : zeo, 4 instances, HAProxy, Varnish (grâce 120 s)…", output
+        )
+        self.assertEqual(len(re.findall(r"instance\d +: http://127", output)), 4)
+        vcl = project / "var" / "cluster-zeo" / "varnish" / "default.vcl"
+        self.assertIn("set beresp.grace = 120s;", vcl.read_text())
+        home = requests.get(f"http://localhost:{port}/demo", timeout=60)
+        self.assertEqual(home.status_code, 200)
+        self.assertIn("Ville de Namur", home.text)
+        self.assertIn("X-Varnish", home.headers)
+
+
+class TestClusterSettings(unittest.TestCase):
+    """A wrong variable of make cluster: one French line, nothing started."""
+
+    def supervise(self, **extra: str) -> subprocess.CompletedProcess:
+        var = Path(tempfile.mkdtemp(prefix="imio-cluster-settings-"))
+        self.addCleanup(shutil.rmtree, var, ignore_errors=True)
+        result = subprocess.run(
+            [str(BIN / "python"), "-m", "imio.commune.cluster"],
+            cwd=ROOT,
+            env=plain_environment(IMIO_HOME=str(ROOT), IMIO_VAR=str(var), **extra),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        self.assertEqual(list(var.iterdir()), [])
+        return result
+
+    def test_a_grace_that_is_no_number(self):
+        result = self.supervise(CLUSTER_GRACE="1h")
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stdout, "")
+        self.assertEqual(
+            result.stderr,
+            "Réglage refusé : CLUSTER_GRACE=1h : un nombre entier est attendu "
+            "(CLUSTER_GRACE=3600 par défaut).\n",
+        )
+
+    def test_an_unknown_storage(self):
+        result = self.supervise(CLUSTER_STORAGE="filestorage")
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(
+            result.stderr,
+            "Réglage refusé : CLUSTER_STORAGE=filestorage : "
+            "CLUSTER_STORAGE=relstorage (par défaut) ou CLUSTER_STORAGE=zeo.\n",
+        )

@@ -1,4 +1,5 @@
-"""``make cluster``: a storage server, N instances and HAProxy, in the foreground.
+"""``make cluster``: a storage server, N instances, HAProxy and Varnish, in the
+foreground.
 
 SIGTERM, SIGINT (Ctrl-C) or SIGHUP, to the supervisor alone or to its process
 group, at any moment, even while it starts, stops every process it started
@@ -26,19 +27,49 @@ def main() -> int:
         SUPERVISION.finish()
 
 
-def supervise() -> int:
+def number(variable: str, default: int) -> int:
+    """A whole number of seconds, instances or a port, from the environment."""
+    value = os.environ.get(variable, "").strip() or str(default)
+    if not value.isdigit():
+        raise ValueError(
+            f"{variable}={value} : un nombre entier est attendu "
+            f"({variable}={default} par défaut)."
+        )
+    return int(value)
+
+
+def cluster_settings() -> Cluster:
+    """The cluster that the environment (make's variables) describes."""
     storage = os.environ.get("CLUSTER_STORAGE", "relstorage")
-    cluster = Cluster(
+    if storage not in ("zeo", "relstorage"):
+        raise ValueError(
+            f"CLUSTER_STORAGE={storage} : CLUSTER_STORAGE=relstorage (par défaut) "
+            "ou CLUSTER_STORAGE=zeo."
+        )
+    return Cluster(
         var=Path(os.environ.get("IMIO_VAR", PROJECT / "var")) / f"cluster-{storage}",
         storage=storage,
-        instances=int(os.environ.get("CLUSTER_INSTANCES", "2")),
+        instances=number("CLUSTER_INSTANCES", 2),
         host=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.get("PORT", "8080")),
+        port=number("PORT", 8080),
         pg_dsn=os.environ.get("CLUSTER_PG_DSN") or None,
-        pg_port=int(os.environ.get("CLUSTER_PG_PORT", "5433")),
-        zeo_port=int(os.environ.get("CLUSTER_ZEO_PORT", "8100")),
+        pg_port=number("CLUSTER_PG_PORT", 5433),
+        zeo_port=number("CLUSTER_ZEO_PORT", 8100),
+        grace=number("CLUSTER_GRACE", 3600),
     )
-    print(f"Démarrage : {storage}, {cluster.count} instances, HAProxy…", flush=True)
+
+
+def supervise() -> int:
+    try:
+        cluster = cluster_settings()
+    except ValueError as exc:
+        print(f"Réglage refusé : {exc}", file=sys.stderr, flush=True)
+        return 2
+    print(
+        f"Démarrage : {cluster.storage}, {cluster.count} instances, HAProxy, "
+        f"Varnish (grâce {cluster.grace} s)…",
+        flush=True,
+    )
     try:
         cluster.start(PROJECT / "profiles" / "demo.yaml")
         print(f"\n  Site de démonstration : {cluster.url}/demo")
