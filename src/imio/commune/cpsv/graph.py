@@ -45,6 +45,7 @@ import re
 VIEW_NAME = "@@cpsv-ap"
 # An amount in euros as editors write it: "25 €", "12,50 EUR", "€ 5".
 AMOUNT = re.compile(r"(\d+(?:[.,]\d{1,2})?)\s*(?:€|EUR\b|euros?\b)", re.IGNORECASE)
+WEB_ADDRESS = re.compile(r'https?://[^\s<>"{}|\\^`]+')
 FREE = re.compile(r"\b(gratuit|gratuite|kostenlos|gebührenfrei)\b", re.IGNORECASE)
 TIME_DAYS = (
     TIME.Monday,
@@ -72,15 +73,17 @@ def list_items(rich) -> list[str]:
         return []
     items = html.fromstring(f"<div>{raw}</div>").xpath("//li")
     found = [" ".join(item.text_content().split()) for item in items]
-    return [each for each in found if each] or [plain_text(rich)]
+    text = plain_text(rich)
+    return [each for each in found if each] or ([text] if text else [])
 
 
 def first_link(rich) -> str | None:
+    """The first web address a rich text links to, when it is a usable IRI."""
     raw = getattr(rich, "raw", None) or ""
     if not raw.strip():
         return None
     links = html.fromstring(f"<div>{raw}</div>").xpath("//a/@href")
-    return next((link for link in links if link.startswith(("http:", "https:"))), None)
+    return next((link for link in links if WEB_ADDRESS.fullmatch(link)), None)
 
 
 def single_amount(text: str) -> float | None:

@@ -1,5 +1,7 @@
 """CPSV-AP 3.2.0 exports of the demo commune, validated against the official shapes."""
 
+from imio.commune.cpsv.graph import first_link
+from imio.commune.cpsv.graph import list_items
 from imio.commune.cpsv.graph import single_amount
 from imio.commune.cpsv.view import negotiated
 from imio.commune.tests.test_demo_content import DEMO_CONTENT_FUNCTIONAL_TESTING
@@ -84,6 +86,36 @@ class TestFees(unittest.TestCase):
 
     def test_free(self):
         self.assertEqual(single_amount("Gratuit."), 0.0)
+
+
+def rich(text: str) -> RichTextValue:
+    return RichTextValue(text, "text/html", "text/x-html-safe")
+
+
+class TestSections(unittest.TestCase):
+    def test_documents_to_bring_one_evidence_per_item(self):
+        documents = rich(
+            "<p>Apportez :</p><ul><li>la carte</li><li> </li><li>une photo</li></ul>"
+        )
+        self.assertEqual(list_items(documents), ["la carte", "une photo"])
+        self.assertEqual(
+            list_items(rich("<p>Aucun document.</p>")), ["Aucun document."]
+        )
+        self.assertEqual(list_items(rich("<p> </p>")), [])
+
+    def test_legal_basis_link_only_when_a_web_address(self):
+        self.assertEqual(
+            first_link(
+                rich(
+                    '<a href="/lois">Loi</a> et '
+                    '<a href="https://www.ejustice.just.fgov.be/eli/loi/1991/07/19/1991000530/justel">'
+                    "loi du 19 juillet 1991</a>"
+                )
+            ),
+            "https://www.ejustice.just.fgov.be/eli/loi/1991/07/19/1991000530/justel",
+        )
+        self.assertIsNone(first_link(rich('<a href="https://exemple.be/a b">loi</a>')))
+        self.assertIsNone(first_link(rich("Loi du 19 juillet 1991")))
 
 
 class TestCpsvApExports(unittest.TestCase):
