@@ -275,6 +275,35 @@ class TestCpsvApExports(unittest.TestCase):
             set(catalogue.subjects(RDF.type, CPSV.PublicService)),
         )
 
+    def test_newly_published_procedure_in_the_next_catalogue(self):
+        self.export(self.root)
+        setSite(self.site)
+        with api.env.adopt_roles(["Manager"]):
+            procedure = api.content.create(
+                container=self.site["demarches"],
+                type="Procedure",
+                id="permis-de-location",
+                title="Permis de location",
+                description="Louer un petit logement ou un kot.",
+                what_you_get=rich("<p>Un permis de location valable 5 ans.</p>"),
+                who_may_ask=rich("<p>Les propriétaires du logement.</p>"),
+                how_to_proceed=rich("<p>Envoyez le formulaire au service.</p>"),
+                cost=rich("<p>125 € par logement.</p>"),
+            )
+            api.content.transition(procedure, to_state="published")
+        transaction.commit()
+        catalogue = self.export(self.root)
+        service = URIRef(f"{self.root}/demarches/permis-de-location/@@cpsv-ap#service")
+        self.assertEqual(
+            catalogue.value(service, DCTERMS.title),
+            Literal("Permis de location", lang="fr"),
+        )
+        self.assertEqual(
+            catalogue.value(catalogue.value(service, CV.hasCost), CV.hasValue),
+            Literal(125.0, datatype=XSD.double),
+        )
+        self.assertEqual(violations(catalogue), [])
+
     def test_pages_link_to_their_export(self):
         for url in (self.root, f"{self.root}/demarches/carte-identite"):
             page = html.fromstring(self.session.get(url, timeout=30).content)
