@@ -157,6 +157,8 @@ class EguichetForm(CaseConfirmation, EasyFormForm):
             if name in FIXED:
                 widget.mode = DISPLAY_MODE
                 widget.value = given[name]
+                # Shown as text, not in a box that looks like a field to fill.
+                widget.klass = "eguichet-from-sign-in"
             elif self.request.method != "POST" and not widget.value:
                 widget.value = given[name]
 

@@ -89,6 +89,10 @@ class TestPrefill(unittest.TestCase):
             "//*[@id='formfield-form-widgets-national_number']"
         )[0]
         self.assertIn("85.07.30-033.28", shown.text_content())
+        # Plain text, not a box that looks like a field to fill.
+        (value,) = shown.xpath(".//*[@id='form-widgets-national_number']")
+        self.assertEqual(value.tag, "span")
+        self.assertNotIn("form-control", value.get("class", ""))
         self.assertIn("Numéro de registre national", shown.text_content())
 
     def test_the_case_keeps_what_the_sign_in_vouches_for(self):
