@@ -6,6 +6,7 @@ guide shows them, on free ports of 127.0.0.1 instead of the guide's example
 ports, each in its own process group as in a terminal of its own.
 """
 
+from imio.commune.cluster.postgres import PrivatePostgres
 from imio.commune.cluster.processes import free_port
 from imio.commune.cluster.processes import http_status
 from imio.commune.cluster.processes import port_open
@@ -367,3 +368,156 @@ class TestClusterSettings(unittest.TestCase):
             "Réglage refusé : CLUSTER_STORAGE=filestorage : "
             "CLUSTER_STORAGE=relstorage (par défaut) ou CLUSTER_STORAGE=zeo.\n",
         )
+
+
+class OperatorsPostgres(PrivatePostgres):
+    """PostgreSQL as on the operator's database host: no role, no database."""
+
+    def ensure_database(self) -> None:
+        """The guide's createuser and createdb make them."""
+
+
+def as_postgres(command: str) -> str:
+    """sudo -u postgres, as this machine runs it: runuser when root."""
+    runner = "/usr/sbin/runuser -u postgres --" if os.geteuid() == 0 else ""
+    return command.replace("sudo -u postgres", runner).strip()
+
+
+class RelStorageGuideLayer(Layer):
+    """The RelStorage section: an operator's PostgreSQL, its role and database
+    created as the guide shows, on 127.0.0.1 instead of db.example."""
+
+    def setUp(self):
+        root = Path(tempfile.mkdtemp(prefix="imio-relstorage-guide-"))
+        self["root"] = root
+        try:
+            self["project"] = project = installed_project(root)
+            install = subprocess.run(
+                ["/usr/bin/make", "--no-print-directory", "install"],
+                cwd=project,
+                env=plain_environment(),
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            if install.returncode:
+                raise RuntimeError(f"make install: {install.stdout}{install.stderr}")
+            pg_port = free_port()
+            self["postgres"] = OperatorsPostgres(
+                root / "db", pg_port, root / "postgresql.log"
+            ).start()
+            [block] = section("RelStorage on PostgreSQL")
+            lines = block.splitlines()
+            self["created"] = [
+                subprocess.run(
+                    ["/bin/bash", "-e", "-c", as_postgres(line)],
+                    cwd=project,
+                    env=plain_environment(PGHOST="127.0.0.1", PGPORT=str(pg_port)),
+                    capture_output=True,
+                    text=True,
+                    timeout=60,
+                )
+                for line in lines
+                if line.startswith("sudo -u postgres ")
+            ]
+            [self["start_line"]] = [line for line in lines if "make start" in line]
+            self["dsn_host"] = f"host=127.0.0.1 port={pg_port}"
+        except BaseException:
+            self.tearDown()
+            raise
+
+    def tearDown(self):
+        if "postgres" in self:
+            self["postgres"].stop()
+        shutil.rmtree(self["root"], ignore_errors=True)
+        for key in ("root", "project", "postgres", "created", "start_line", "dsn_host"):
+            with contextlib.suppress(KeyError):
+                del self[key]
+
+
+RELSTORAGE_GUIDE = RelStorageGuideLayer(name="ScaleOutGuideRelStorage")
+
+
+class TestRelStorageGuide(unittest.TestCase):
+    layer = RELSTORAGE_GUIDE
+
+    def setUp(self):
+        self.root = self.layer["root"]
+        self.project = self.layer["project"]
+
+    def typed(self, line: str) -> str:
+        """The guide's line, with the database host on this machine."""
+        typed = line.replace("host=db.example port=5432", self.layer["dsn_host"])
+        return typed.replace("host=db.example", self.layer["dsn_host"])
+
+    def test_createuser_and_createdb_make_the_role_and_database(self):
+        self.assertEqual(len(self.layer["created"]), 2)
+        for result in self.layer["created"]:
+            self.assertEqual(result.returncode, 0, result.stderr)
+        postgres = self.layer["postgres"]
+        self.assertEqual(
+            postgres.psql(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'imio'"
+            ),
+            "imio",
+        )
+
+    def test_make_start_then_make_cluster_on_the_operators_database(self):
+        port, oidc_port = free_port(), free_port()
+        line = self.layer["start_line"]
+        self.assertIn('IMIO_PG_DSN="dbname=imio user=imio host=db.example', line)
+        # The demo's port (8080) and the provider's (8081) are examples.
+        start = Terminal(
+            self.typed(line),
+            self.project,
+            self.root / "start.out",
+            PORT=str(port),
+            OIDC_PORT=str(oidc_port),
+        )
+        self.addCleanup(start.stop)
+        site = f"http://localhost:{port}/demo"
+        start.wait_until(lambda: http_status(site) == 200)
+        password = (self.project / "var" / "admin-password").read_text().strip()
+        created = requests.post(
+            f"{site}/++api++/",
+            json={"@type": "Document", "title": "Travaux rue Godefroid"},
+            auth=("admin", password),
+            headers={"Accept": "application/json"},
+            timeout=60,
+        )
+        self.assertEqual(created.status_code, 201, created.text)
+        page = created.json()["id"]
+        published = requests.post(
+            f"{site}/++api++/{page}/@workflow/publish",
+            auth=("admin", password),
+            headers={"Accept": "application/json"},
+            timeout=60,
+        )
+        self.assertEqual(published.status_code, 200, published.text)
+        tables = self.layer["postgres"].psql(
+            "SELECT count(*) FROM pg_tables WHERE tableowner = 'imio'", database="imio"
+        )
+        self.assertGreater(int(tables), 0)
+
+        # The guide's cluster on the same database, next to that instance.
+        [cluster_line] = [line for line in cluster_lines() if "PG_DSN=" in line]
+        cluster_port = free_port()
+        cluster = Terminal(
+            self.typed(cluster_line),
+            self.project,
+            self.root / "cluster.out",
+            PORT=str(cluster_port),
+        )
+        self.addCleanup(cluster.stop)
+        cluster.wait_until(lambda: "Ctrl-C" in cluster.output())
+        self.assertIn("Démarrage : relstorage, 2 instances", cluster.output())
+        # No PostgreSQL of its own: the operator's.
+        self.assertFalse(
+            (self.project / "var" / "cluster-relstorage" / "postgresql").exists()
+        )
+        seen = requests.get(f"http://localhost:{cluster_port}/demo/{page}", timeout=60)
+        self.assertEqual(seen.status_code, 200)
+        self.assertIn(
+            "<title>Travaux rue Godefroid — Ville de Namur</title>", seen.text
+        )
+        self.assertIn("X-Varnish", seen.headers)
