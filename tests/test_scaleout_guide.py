@@ -331,6 +331,47 @@ class TestMakeCluster(unittest.TestCase):
         self.assertEqual(home.status_code, 200)
         self.assertIn("Ville de Namur", home.text)
         self.assertIn("X-Varnish", home.headers)
+        self.assertLogs(project / "var" / "cluster-zeo" / "log", "zeo.log", 4)
+
+    def assertLogs(self, folder: Path, storage_log: str, instances: int) -> None:
+        """The logs the guide lists: one folder per instance, one file each."""
+        names = {path.name for path in folder.iterdir()}
+        expected = {storage_log, "haproxy.log", "varnish.log"}
+        expected |= {f"instance{n}" for n in range(1, instances + 1)}
+        self.assertLessEqual(expected, names)
+
+    def test_default_relstorage_on_a_postgresql_of_the_project(self):
+        [line] = [line for line in cluster_lines() if line == "make cluster"]
+        root = Path(tempfile.mkdtemp(prefix="imio-cluster-guide-"))
+        self.addCleanup(shutil.rmtree, root, ignore_errors=True)
+        project = installed_project(root)
+        port, pg_port = free_port(), free_port()
+        # The public port (8080) and PostgreSQL's (5433) are examples.
+        cluster = Terminal(
+            line,
+            project,
+            root / "cluster.out",
+            PORT=str(port),
+            CLUSTER_PG_PORT=str(pg_port),
+        )
+        self.addCleanup(cluster.stop)
+        cluster.wait_until(lambda: "Ctrl-C" in cluster.output())
+        self.assertIn(
+            "Démarrage : relstorage, 2 instances, HAProxy, Varnish (grâce 3600 s)…",
+            cluster.output(),
+        )
+        var = project / "var" / "cluster-relstorage"
+        self.assertTrue((var / "postgresql" / "PG_VERSION").is_file())
+        self.assertTrue(port_open("127.0.0.1", pg_port))
+        self.assertLogs(var / "log", "postgresql.log", 2)
+        home = requests.get(f"http://localhost:{port}/demo", timeout=60)
+        self.assertEqual(home.status_code, 200)
+        self.assertIn("Ville de Namur", home.text)
+        # Ctrl-C stops all of it.
+        cluster.stop()
+        self.assertIn("Arrêt…\nArrêté.", cluster.output())
+        self.assertFalse(port_open("127.0.0.1", port))
+        self.assertFalse(port_open("127.0.0.1", pg_port))
 
 
 class TestClusterSettings(unittest.TestCase):

@@ -22,9 +22,13 @@ def postgres_bindir() -> Path:
 
 
 def as_postgres_user(args: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root: run it as the postgres user then."""
+    """PostgreSQL refuses to run as root: run it as the postgres user then.
+
+    runuser is in /usr/sbin, which a plain shell's PATH may leave out.
+    """
     if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *args]
+        runuser = shutil.which("runuser") or "/usr/sbin/runuser"
+        return [runuser, "-u", "postgres", "--", *args]
     return args
 
 
