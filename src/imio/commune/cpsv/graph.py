@@ -96,7 +96,7 @@ def single_amount(text: str) -> float | None:
     return None
 
 
-def life_event_labels() -> dict[str, dict[str, str]]:
+def life_event_labels(in_languages: list[str]) -> dict[str, dict[str, str]]:
     """The labels of each life event of the site's taxonomy, by language."""
     taxonomy = queryUtility(ITaxonomy, name="collective.taxonomy.life_event")
     if taxonomy is None:
@@ -104,10 +104,10 @@ def life_event_labels() -> dict[str, dict[str, str]]:
     return {
         term.value: {
             language: label
-            for language in languages()
+            for language in in_languages
             if (label := taxonomy.translate(term.value, target_language=language))
         }
-        for term in taxonomy.makeVocabulary(languages()[0])
+        for term in taxonomy.makeVocabulary(in_languages[0])
     }
 
 
@@ -128,9 +128,12 @@ class CommuneGraph:
         self.site = site
         self.graph: Graph = new_graph()
         self.base = f"{site.absolute_url()}/{VIEW_NAME}"
-        self.language = languages()[0]
+        self.languages = languages()
+        self.language = self.languages[0]
+        # Concepts already declared with their labels, so as to translate once.
+        self.concepts: set[URIRef] = set()
         self.organisation = self.add_organisation()
-        self.life_events = life_event_labels()
+        self.life_events = life_event_labels(self.languages)
 
     def iri(self, fragment: str, base: str | None = None) -> URIRef:
         return URIRef(f"{base or self.base}#{fragment}")
@@ -163,14 +166,18 @@ class CommuneGraph:
             self.add(organisation, DCTERMS.identifier, Literal(refnis))
             self.add(territory, DCTERMS.identifier, Literal(refnis))
             commune = get_commune(refnis)
-            for language in languages():
+            for language in self.languages:
                 name = self.text(commune.name_in(language), language)
                 self.add(territory, LOCN.geographicName, name)
         return organisation
 
     def concept(self, concept: URIRef, message, scheme=None) -> URIRef:
         """A concept labelled with a message of ours, in each language."""
-        return declare_concept(self.graph, concept, translations(message), scheme)
+        if concept not in self.concepts:
+            labels = translations(message, self.languages)
+            declare_concept(self.graph, concept, labels, scheme)
+            self.concepts.add(concept)
+        return concept
 
     def channel_type(self, name: str) -> URIRef:
         scheme = self.iri("channel-types")
@@ -321,7 +328,7 @@ class CommuneGraph:
                 self.add(
                     period, CV.frequency, self.concept(WEEKLY, AUTHORITY_LABELS[WEEKLY])
                 )
-                for language in languages():
+                for language in self.languages:
                     day_name = translate(title, target_language=language)
                     self.add(
                         period,
@@ -389,7 +396,7 @@ class CommuneGraph:
         self.add(catalogue, RDF.type, DCAT.Dataset)
         self.add(catalogue, DCTERMS.identifier, Literal(self.base))
         title = _("Procedures of ${commune}", mapping={"commune": self.site.Title()})
-        for language in languages():
+        for language in self.languages:
             text = translate(title, target_language=language)
             self.add(catalogue, DCTERMS.title, self.text(text, language))
         description = self.site.Description() or translate(

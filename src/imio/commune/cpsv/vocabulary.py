@@ -73,11 +73,11 @@ def new_graph() -> Graph:
     return graph
 
 
-def translations(message) -> dict[str, str]:
-    """A message in each language of the site."""
+def translations(message, in_languages: list[str]) -> dict[str, str]:
+    """A message in each of the languages."""
     return {
         language: translate(message, target_language=language)
-        for language in languages()
+        for language in in_languages
     }
 
 
