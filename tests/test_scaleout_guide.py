@@ -47,6 +47,36 @@ def section(title: str) -> Path:
         path.unlink()
 
 
+# Every command the guide shows, section by section, and the test running it:
+# a command added to the guide fails test_every_command_is_run_here until a
+# test runs it.
+GUIDE_COMMANDS = {
+    "ZEO": [
+        "IMIO_HOME=$PWD IMIO_VAR=$PWD/var IMIO_ZEO_ADDRESS=127.0.0.1:8100 \\",
+        "  .venv/bin/runzeo -C instance/etc/zeo.conf",  # ZeoGuideLayer
+        "make start STORAGE=zeo PORT=8082 IMIO_INSTANCE_NAME=instance1",
+        "make start STORAGE=zeo PORT=8083 IMIO_INSTANCE_NAME=instance2 OIDC_PORT=",
+    ],
+    "RelStorage on PostgreSQL": [  # RelStorageGuideLayer, TestRelStorageGuide
+        "sudo -u postgres createuser imio",
+        "sudo -u postgres createdb -O imio imio",
+        'make start STORAGE=relstorage IMIO_PG_DSN="dbname=imio user=imio '
+        'host=db.example port=5432"',
+    ],
+    "`make cluster`": [  # TestMakeCluster, TestRelStorageGuide
+        "make cluster                                # RelStorage, 2 instances",
+        "make cluster CLUSTER_STORAGE=zeo CLUSTER_INSTANCES=4",
+        'make cluster PG_DSN="dbname=imio user=imio host=db.example"',
+    ],
+    # tests/test_caching_proxy.py, TestVarnishRecipe
+    "Varnish": [
+        ".venv/bin/python -m imio.commune.cluster.varnish --backend 127.0.0.1:8080 \\",
+        "  --purger 10.0.0.0/24 --grace 7200 > /etc/varnish/default.vcl",
+        "varnishd -C -f /etc/varnish/default.vcl > /dev/null",
+    ],
+}
+
+
 def installed_project(root: Path) -> Path:
     """A checkout whose .venv is installed: the project's own, shared."""
     project = root / "commune"
@@ -252,6 +282,18 @@ class TestZeoGuide(unittest.TestCase):
         )
         self.assertNotIn("Traceback", result.stdout + result.stderr)
         self.assertFalse(port_open("127.0.0.1", port))
+
+
+class TestGuideCommands(unittest.TestCase):
+    def test_every_command_is_run_here(self):
+        text = SCALE_OUT_DOC.read_text()
+        shown = {}
+        for part in text.split("\n## ")[1:]:
+            title = part.split("\n", 1)[0]
+            blocks = re.findall(r"^```shell\n(.*?)^```$", part, re.M | re.S)
+            if blocks:
+                shown[title] = "".join(blocks).splitlines()
+        self.assertEqual(shown, GUIDE_COMMANDS)
 
 
 class TestStartPorts(unittest.TestCase):
