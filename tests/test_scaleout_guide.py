@@ -1,9 +1,12 @@
 """The commands of docs/operators/scale-out.md, as an operator types them.
 
 A project laid out as an installed checkout, a plain shell with only PATH and
-HOME: the ZEO server, then two instances started with ``make start`` as the
-guide shows them, on free ports of 127.0.0.1 instead of the guide's example
-ports, each in its own process group as in a terminal of its own.
+HOME, free ports of 127.0.0.1 instead of the guide's example ports (through
+the variables the guide names), each long-running command in a process group
+of its own as in a terminal: the ZEO server and two instances started with
+``make start``; an operator's PostgreSQL (started here, on 127.0.0.1 instead
+of db.example) with its role and database, ``make start`` and ``make cluster``
+on it; ``make cluster`` on ZEO and with its own PostgreSQL.
 """
 
 from imio.commune.cluster.postgres import PrivatePostgres
@@ -15,7 +18,6 @@ from plone.testing import Layer
 from tests.instance import BIN
 from tests.instance import ROOT
 from tests.test_cli_plain_shell import plain_environment
-from tests.test_cli_plain_shell import shell_blocks
 
 import contextlib
 import os
@@ -31,20 +33,16 @@ import unittest
 
 
 SCALE_OUT_DOC = ROOT / "docs" / "operators" / "scale-out.md"
+SHELL_BLOCK = re.compile(r"^```shell\n(.*?)^```$", re.M | re.S)
 START_SECONDS = 300
 STOP_SECONDS = 30
 
 
-def section(title: str) -> Path:
+def section(title: str) -> list[str]:
     """The shell blocks of one section of the guide, as one text each."""
     text = SCALE_OUT_DOC.read_text()
     part = text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
-    path = Path(tempfile.mkstemp(suffix=".md")[1])
-    path.write_text(part)
-    try:
-        return shell_blocks(path)
-    finally:
-        path.unlink()
+    return SHELL_BLOCK.findall(part)
 
 
 # Every command the guide shows, section by section, and the test running it:
@@ -290,7 +288,7 @@ class TestGuideCommands(unittest.TestCase):
         shown = {}
         for part in text.split("\n## ")[1:]:
             title = part.split("\n", 1)[0]
-            blocks = re.findall(r"^```shell\n(.*?)^```$", part, re.M | re.S)
+            blocks = SHELL_BLOCK.findall(part)
             if blocks:
                 shown[title] = "".join(blocks).splitlines()
         self.assertEqual(shown, GUIDE_COMMANDS)
