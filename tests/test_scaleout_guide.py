@@ -602,3 +602,34 @@ class TestRelStorageGuide(unittest.TestCase):
             "<title>Travaux rue Godefroid — Ville de Namur</title>", seen.text
         )
         self.assertIn("X-Varnish", seen.headers)
+
+    def test_a_database_that_does_not_answer(self):
+        root = Path(tempfile.mkdtemp(prefix="imio-cluster-settings-"))
+        self.addCleanup(shutil.rmtree, root, ignore_errors=True)
+        project = installed_project(root)
+        closed = free_port()
+        result = subprocess.run(
+            [
+                "/bin/bash",
+                "-c",
+                "make cluster PG_DSN="
+                f'"dbname=imio user=imio host=127.0.0.1 port={closed}"',
+            ],
+            cwd=project,
+            env=plain_environment(PORT=str(free_port())),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        self.assertNotEqual(result.returncode, 0)
+        self.assertNotIn("Traceback", result.stdout + result.stderr)
+        [line] = [line for line in result.stderr.splitlines() if "Échec" in line]
+        self.assertEqual(
+            line,
+            "Échec du démarrage : la base de données ne répond pas : "
+            f'psycopg2.OperationalError: connection to server at "127.0.0.1", port '
+            f"{closed} failed: Connection refused (vérifiez PG_DSN).",
+        )
+        # The password it generated was neither kept nor shown.
+        var = project / "var" / "cluster-relstorage"
+        self.assertFalse((var / "admin-password").exists())

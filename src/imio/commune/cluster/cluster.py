@@ -111,6 +111,14 @@ class Cluster:
             ).start()
             self.pg_dsn = self.postgres.dsn
 
+    def database_hint(self) -> str:
+        """Where to look when the database does not answer."""
+        if self.storage == "zeo":
+            return f"voir {self.var / 'log' / 'zeo.log'}"
+        if self.private_postgres:
+            return f"voir {self.var / 'log' / 'postgresql.log'}"
+        return "vérifiez PG_DSN"
+
     @property
     def admin_password(self) -> str:
         return (self.var / "admin-password").read_text().strip()
@@ -121,7 +129,7 @@ class Cluster:
         if password_file.exists():
             return
         password = secrets.token_hex(12)
-        subprocess.run(  # noqa: S603
+        result = subprocess.run(  # noqa: S603
             [
                 str(BIN / "addzopeuser"),
                 "-c",
@@ -131,8 +139,15 @@ class Cluster:
             ],
             env=self.environment(),
             capture_output=True,
-            check=True,
+            text=True,
         )
+        if result.returncode:
+            # The error that ended it, never the command: it holds the password.
+            errors = [line for line in result.stderr.splitlines() if line[:1].strip()]
+            reason = errors[-1] if errors else f"code {result.returncode}"
+            raise RuntimeError(
+                f"la base de données ne répond pas : {reason} ({self.database_hint()})."
+            )
         password_file.touch(mode=0o600)
         password_file.write_text(password + "\n")
 
