@@ -21,6 +21,7 @@ from urllib.parse import quote
 from urllib.parse import unquote
 from zExceptions import NotFound
 
+import html
 import os
 import re
 import struct
@@ -263,7 +264,15 @@ class BrandSocialTagsViewlet(SocialTagsViewlet):
     )
 
     def _get_tags(self):
-        tags = super()._get_tags()
+        # Plone escapes the page's title, and its template escapes it again
+        # ("place d&amp;#x27;Armes" on social networks): the title as typed.
+        escaped = self.page_title
+        tags = [
+            dict(tag, content=html.unescape(escaped))
+            if tag.get("content") == escaped
+            else tag
+            for tag in super()._get_tags()
+        ]
         site_url = api.portal.get().absolute_url()
         plone_logo = f"{site_url}/++resource++plone-logo.svg"
         if not any(tag.get("content") == plone_logo for tag in tags):

@@ -182,6 +182,23 @@ class TestServedLogo(unittest.TestCase):
         [kind] = page.cssselect("meta[property='og:image:type']")
         self.assertEqual(kind.get("content"), "image/svg+xml")
 
+    def test_a_shared_page_s_title_is_written_once(self):
+        """An apostrophe or an ampersand reaches the social network as typed."""
+        portal = self.layer["portal"]
+        api.portal.set_registry_record("plone.share_social_data", True)
+        with api.env.adopt_roles(["Manager"]):
+            page = api.content.create(
+                container=portal,
+                type="Document",
+                id="travaux",
+                title="Travaux place d'Armes & rue de Fer",
+            )
+            api.content.transition(page, to_state="published")
+        transaction.commit()
+        tree = lxml.html.fromstring(requests.get(page.absolute_url(), timeout=30).text)
+        titles = [tag.get("content") for tag in tree.cssselect("[property='og:title']")]
+        self.assertEqual(titles, ["Travaux place d'Armes & rue de Fer"])
+
     def test_the_site_logo_without_a_logo_is_not_found(self):
         portal = self.layer["portal"]
         for url in ("@@site-logo", "@@site-logo/logo.png"):
