@@ -12,6 +12,7 @@ from pathlib import Path
 from tests.test_scaleout import RELSTORAGE_CLUSTER
 from tests.test_scaleout import SourceAddress
 
+import os
 import requests
 import subprocess
 import sys
@@ -327,6 +328,10 @@ class TestCachingProxy(unittest.TestCase):
         self.assertEqual(missing.status_code, 503)
 
 
+# The PATH of root's login shell on Debian, where varnishd is (/usr/sbin).
+ROOT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
 class TestVarnishRecipe(unittest.TestCase):
     """The production recipe of docs/operators/scale-out.md runs as written."""
 
@@ -347,6 +352,8 @@ class TestVarnishRecipe(unittest.TestCase):
                         block.replace("/etc/varnish/", f"{etc}/"),
                     ],
                     cwd=ROOT,
+                    # An operator's root shell: none of the project's variables.
+                    env={"PATH": ROOT_PATH, "HOME": os.environ["HOME"]},
                     capture_output=True,
                     text=True,
                     timeout=120,
