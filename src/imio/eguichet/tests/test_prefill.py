@@ -18,6 +18,7 @@ from plone.app.testing import TEST_USER_PASSWORD
 
 import re
 import requests
+import time
 import transaction
 import unittest
 
@@ -168,3 +169,57 @@ class TestPrefill(unittest.TestCase):
             "Dupont vérifié par la connexion (niveau 450, carte d'identité)",
         )
         self.assertEqual(rows["Adresse e-mail"], "marie@travail.example")
+
+
+class TestMailInTheCitizensLanguage(unittest.TestCase):
+    """A German-speaking citizen on a French site is written to in German."""
+
+    layer = IMIO_EGUICHET_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        api.portal.set_registry_record("plone.default_language", "fr")
+        api.portal.set_registry_record("plone.available_languages", ["fr", "de"])
+        folder = eguichet_folder(self.portal)
+        self.form = install_form(folder, "certificat-de-residence", SERVICE)
+        logout()
+        self.inbox = self.layer["inbox"].messages
+        del self.inbox[:]
+        transaction.commit()
+
+    def confirmation(self, citizen: dict) -> str:
+        cookies = citizen_cookies(self.layer["request"], citizen, EID)
+        transaction.commit()
+        client = Citizen(cookies=cookies)
+        try:
+            typed = {
+                "lastname": citizen["family_name"],
+                "firstname": citizen["given_name"],
+                "email": citizen["email"],
+            }
+            summary = client.fill(self.form.absolute_url(), {**typed, **OWN_ANSWERS})
+            sent = client.press(summary, "send")
+            self.assertIsNotNone(REFERENCE.search(sent.text), sent.text[-2000:])
+        finally:
+            client.close()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not self.to(citizen["email"]):
+            time.sleep(0.05)
+        (message,) = self.to(citizen["email"])
+        return str(message["Subject"]) + "\n" + message.get_body().get_content()
+
+    def to(self, address):
+        return [message for message in self.inbox if address in str(message["To"])]
+
+    def test_german_for_a_german_speaking_citizen(self):
+        text = self.confirmation({**MARIE, "language": "de"})
+        self.assertIn("Guten Tag Marie Dupont,", text)
+
+    def test_french_for_a_french_speaking_citizen(self):
+        text = self.confirmation(MARIE)
+        self.assertIn("Bonjour Marie Dupont,", text)
+
+    def test_the_site_s_language_for_a_language_the_site_does_not_offer(self):
+        text = self.confirmation({**MARIE, "language": "nl"})
+        self.assertIn("Bonjour Marie Dupont,", text)

@@ -143,6 +143,13 @@ def _language() -> str:
     return api.portal.get_registry_record("plone.default_language", default="fr")
 
 
+def _applicant_language(case) -> str:
+    """The applicant's own language when the site offers it, else the site's."""
+    own = getattr(case, "applicant_language", None)
+    offered = api.portal.get_registry_record("plone.available_languages", default=[])
+    return own if own and own in (offered or ()) else _language()
+
+
 def _send(case, subject, paragraphs, mapping):
     if not case.applicant_email:
         return
@@ -159,15 +166,16 @@ def _send(case, subject, paragraphs, mapping):
         paragraphs,
         mapping,
         case,
+        language=_applicant_language(case),
     )
 
 
-def _post(address, name, subject, paragraphs, mapping, case):
+def _post(address, name, subject, paragraphs, mapping, case, language=None):
     sender = api.portal.get_registry_record("plone.email_from_address", default="")
     if not sender:
         logger.warning("No sender address: no e-mail for case %s", case.getId())
         return
-    language = _language()
+    language = language or _language()
     translated = {
         key: translate(value, target_language=language)
         if isinstance(value, Message)
