@@ -72,7 +72,7 @@ start: demo $(OIDC_PROVIDER) ## Serve the demo commune on http://localhost:$(POR
 	@HOST=$(HOST) PORT=$(PORT) OIDC_PORT=$(OIDC_PORT) $(BIN)/python -m imio.commune.serve
 
 .PHONY: system-packages
-system-packages: ## Install Debian's Chromium, PostgreSQL, HAProxy, Varnish and Java when missing
+system-packages: ## Install Debian's Chromium, PostgreSQL, HAProxy, Varnish, Java and Pango when missing
 	@missing=""; \
 	command -v chromium > /dev/null || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 || missing="$$missing postgresql"; \
@@ -80,6 +80,7 @@ system-packages: ## Install Debian's Chromium, PostgreSQL, HAProxy, Varnish and 
 	test -x /usr/sbin/varnishd || missing="$$missing varnish"; \
 	command -v java > /dev/null || missing="$$missing openjdk-17-jre-headless"; \
 	test -x /usr/bin/systemd-analyze || missing="$$missing systemd"; \
+	ls /usr/lib/*/libpangoft2-1.0.so.0 > /dev/null 2>&1 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \

@@ -51,6 +51,8 @@ setup(
         "openpyxl",
         # CPSV-AP exports: one RDF graph written as JSON-LD and Turtle.
         "rdflib",
+        # Decision letters: HTML and CSS rendered as PDF/A, with Debian's pango.
+        "weasyprint",
         # Storages: the embedded FileStorage comes with ZODB; ZEO and
         # RelStorage on PostgreSQL serve several instances.
         "ZEO",
@@ -62,6 +64,7 @@ setup(
             "plone.app.testing",
             "plone.testing",
             "zope.testrunner",
+            "pypdf",
             "hypothesis",
             "coverage",
             "requests",

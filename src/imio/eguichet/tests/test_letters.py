@@ -1,0 +1,73 @@
+"""Decision letters: a PDF/A the applicant can keep, with the decision and why."""
+
+from collective.easyform.api import get_schema
+from imio.belgium.testing import at
+from imio.eguichet.cases import create_case
+from imio.eguichet.letters import render_letter
+from imio.eguichet.testing import add_form
+from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
+from plone import api
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+
+import io
+import pypdf
+import unittest
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+PDFAID = "http://www.aiim.org/pdfa/ns/id/"
+
+
+def read(pdf: bytes) -> tuple[str, str]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    pdfa = {}
+    for element in reader.xmp_metadata.rdf_root.getElementsByTagNameNS(RDF, "*"):
+        for name in ("part", "conformance"):
+            if element.hasAttributeNS(PDFAID, name):
+                pdfa[name] = element.getAttributeNS(PDFAID, name)
+    return " ".join(text.split()), pdfa
+
+
+class TestLetter(unittest.TestCase):
+    layer = IMIO_EGUICHET_INTEGRATION_TESTING
+
+    def setUp(self):
+        portal = self.layer["portal"]
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        api.portal.set_registry_record("plone.default_language", "fr")
+        form = add_form(portal)
+        self.case, _code = create_case(
+            form,
+            get_schema(form),
+            {"fullname": "Hélène Lefèvre", "email": "helene@example.org"},
+        )
+        self.case.applicant_name = "Hélène Lefèvre"
+
+    def test_refusal_says_why_and_how_to_appeal(self):
+        with at(2026, 3, 14, 10, 30):
+            pdf = render_letter(
+                self.case,
+                "refuse",
+                "Le bail joint n'est pas signé.",
+                "Service population",
+            )
+        text, xmp = read(pdf)
+        self.assertIn(self.case.formatted_reference(), text)
+        self.assertIn("Hélène Lefèvre", text)
+        self.assertIn("refusée", text)
+        self.assertIn("Le bail joint n'est pas signé.", text)
+        self.assertIn("Conseil d'État", text)
+        self.assertIn("60 jours", text)
+        self.assertIn("14 mars 2026", text)
+        self.assertIn("Service population", text)
+        # PDF/A-3b declared in the XMP metadata, as archives read it.
+        self.assertEqual(xmp, {"part": "3", "conformance": "B"})
+
+    def test_acceptance_names_no_appeal(self):
+        with at(2026, 3, 14, 10, 30):
+            pdf = render_letter(self.case, "accept", "", "Service population")
+        text, _xmp = read(pdf)
+        self.assertIn("acceptée", text)
+        self.assertNotIn("Conseil d'État", text)
