@@ -53,13 +53,18 @@ instance:
 	@mkdir -p $(VAR)/filestorage $(VAR)/blobstorage $(VAR)/blobcache $(VAR)/zeocache \
 		$(VAR)/log $(VAR)/cache
 
-$(VAR)/admin-password: | $(INSTALLED) instance
+# On ZEO, the server must answer before anything opens the database.
+.PHONY: storage-answers
+storage-answers: | $(INSTALLED)
+	@$(BIN)/python -m imio.commune.storage_check
+
+$(VAR)/admin-password: | $(INSTALLED) instance storage-answers
 	@umask 077; $(BIN)/python -c 'import secrets, string; a = string.ascii_letters + string.digits; print("".join(secrets.choice(a) for _ in range(16)))' > $@.tmp
 	@$(BIN)/addzopeuser -c instance/etc/zope.conf $(ADMIN_USER) "$$(cat $@.tmp)" > /dev/null
 	@mv $@.tmp $@
 
 .PHONY: demo
-demo: install $(VAR)/admin-password ## Create the demo commune site if it does not exist
+demo: install storage-answers $(VAR)/admin-password ## Create the demo commune site if it does not exist
 	@$(BIN)/imio-commune deploy profiles/demo.yaml
 
 .PHONY: start
