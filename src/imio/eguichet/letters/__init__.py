@@ -10,6 +10,7 @@ from datetime import datetime
 from imio.eguichet import _
 from imio.eguichet.display import format_date
 from pathlib import Path
+from plone.namedfile.file import NamedBlobFile
 from plone import api
 from zope.i18n import translate
 from zope.i18nmessageid import Message
@@ -62,3 +63,18 @@ def render_letter(case, decision: str, motivation: str, function: str) -> bytes:
         function=function,
     )
     return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def service_function(case) -> str:
+    """The agent's function: the title of the case's processing service."""
+    group = api.group.get(groupname=case.service) if case.service else None
+    return (group.getProperty("title") if group else "") or case.service or ""
+
+
+def store_letter(case, decision: str, motivation: str):
+    """Render the letter, keep it on the case and return it."""
+    data = render_letter(case, decision, motivation, service_function(case))
+    case.letter = NamedBlobFile(
+        data=data, contentType="application/pdf", filename=letter_name(case)
+    )
+    return case.letter

@@ -159,8 +159,12 @@ class TestCasePage(CasePageTestCase):
         history = self.page().text
         self.assertIn("Refus &lt;script&gt;", history)
         (mail,) = self.inbox
-        self.assertEqual(mail.get_content_type(), "text/plain")
-        self.assertIn(f"Refus {PAYLOAD}", mail.get_content())
+        # Text only, with the decision letter as a PDF: no HTML part.
+        self.assertEqual(
+            [part.get_content_type() for part in mail.iter_parts()],
+            ["text/plain", "application/pdf"],
+        )
+        self.assertIn(f"Refus {PAYLOAD}", mail.get_body(("plain",)).get_content())
 
     def test_post_without_authenticator_is_refused(self):
         response = self.post(token=False, transition="receive")

@@ -6,6 +6,7 @@ from imio.eguichet.cases import create_case
 from imio.eguichet.letters import render_letter
 from imio.eguichet.testing import add_form
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
+from imio.eguichet.tests.test_workflow import WorkflowTestCase
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
@@ -71,3 +72,27 @@ class TestLetter(unittest.TestCase):
         text, _xmp = read(pdf)
         self.assertIn("acceptée", text)
         self.assertNotIn("Conseil d'État", text)
+
+
+class TestLetterOnDecision(WorkflowTestCase):
+    def test_refusal_stores_the_letter_and_mails_it(self):
+        self.move("agent", "receive")
+        self.move("agent", "start")
+        with at(2026, 3, 14, 10, 30):
+            self.move("agent", "refuse", comment="Le bail joint n'est pas signé.")
+        reference = self.case.getId()
+        self.assertEqual(self.case.letter.filename, f"lettre-{reference}.pdf")
+        stored, _pdfa = read(self.case.letter.data)
+        self.assertIn("Le bail joint n'est pas signé.", stored)
+        self.assertIn("État civil", stored)
+        (attachment,) = self.inbox[-1].iter_attachments()
+        self.assertEqual(attachment.get_filename(), f"lettre-{reference}.pdf")
+        self.assertEqual(attachment.get_content_type(), "application/pdf")
+        mailed, _pdfa = read(attachment.get_content())
+        self.assertIn(self.case.formatted_reference(), mailed)
+        self.assertIn("Votre demande a été refusée.", mailed)
+
+    def test_no_letter_before_a_decision(self):
+        self.move("agent", "receive")
+        self.assertIsNone(self.case.letter)
+        self.assertEqual(list(self.inbox[-1].iter_attachments()), [])

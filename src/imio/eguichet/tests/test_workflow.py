@@ -275,7 +275,9 @@ class TestNotificationsInGerman(WorkflowTestCase):
         self.assertEqual(
             self.inbox[-1]["Subject"], f"Ihr Antrag {reference}: Abgelehnt"
         )
-        self.assertIn("Guten Tag Marie Dupont,", self.inbox[-1].get_content())
+        self.assertIn(
+            "Guten Tag Marie Dupont,", self.inbox[-1].get_body(("plain",)).get_content()
+        )
 
     def test_withdrawal_mailed_in_german(self):
         self.case.manage_setLocalRoles("jean", ["Owner"])

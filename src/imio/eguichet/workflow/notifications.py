@@ -14,6 +14,8 @@ from imio.eguichet import _
 from imio.eguichet.browser.answer import ANSWER_TRANSITION
 from imio.eguichet.browser.follow import follow_url
 from imio.eguichet.display import format_date
+from imio.eguichet.letters import DECISIONS
+from imio.eguichet.letters import store_letter
 from imio.eguichet.workflow import NOTIFIED_TRANSITIONS
 from plone import api
 from zope.i18n import translate
@@ -75,7 +77,10 @@ def case_transition(case, event):
     if comment:
         mapping["comment"] = comment
         body.append(label)
-    _send(case, _("Your request ${reference}: ${state}"), body, mapping)
+    letter = None
+    if transition in DECISIONS:
+        letter = store_letter(case, transition, comment)
+    _send(case, _("Your request ${reference}: ${state}"), body, mapping, letter)
 
 
 def _by_applicant(case) -> bool:
@@ -150,7 +155,7 @@ def _applicant_language(case) -> str:
     return own if own and own in (offered or ()) else _language()
 
 
-def _send(case, subject, paragraphs, mapping):
+def _send(case, subject, paragraphs, mapping, letter=None):
     if not case.applicant_email:
         return
     paragraphs = [
@@ -167,10 +172,13 @@ def _send(case, subject, paragraphs, mapping):
         mapping,
         case,
         language=_applicant_language(case),
+        letter=letter,
     )
 
 
-def _post(address, name, subject, paragraphs, mapping, case, language=None):
+def _post(
+    address, name, subject, paragraphs, mapping, case, language=None, letter=None
+):
     sender = api.portal.get_registry_record("plone.email_from_address", default="")
     if not sender:
         logger.warning("No sender address: no e-mail for case %s", case.getId())
@@ -197,6 +205,10 @@ def _post(address, name, subject, paragraphs, mapping, case, language=None):
     ))
     message["To"] = formataddr((name, address))
     message.set_content("\n\n".join(text(paragraph) for paragraph in paragraphs))
+    if letter is not None:
+        message.add_attachment(
+            letter.data, "application", "pdf", filename=letter.filename
+        )
     mailhost = api.portal.get_tool("MailHost")
     if mailhost.smtp_queue:
         # Written to the queue directory when the case commits, and sent by

@@ -53,6 +53,9 @@ class ICase(model.Schema):
         readonly=True,
         required=False,
     )
+    # The decision letter, produced when the case is accepted or refused.
+    directives.omitted("letter")
+    letter = NamedBlobFile(title=_("Decision letter"), readonly=True, required=False)
     applicant_id = schema.TextLine(
         title=_("Applicant's user id"), readonly=True, required=False
     )
