@@ -34,6 +34,9 @@ PURGING = "plone.cachepurging.interfaces.ICachePurgingSettings"
 MAPPING = "plone.caching.interfaces.ICacheSettings.operationMapping"
 PURGED_TYPES = "plone.app.caching.interfaces.IPloneCacheSettings.purgedContentTypes"
 PAGE_RULES = ("plone.content.itemView", "plone.content.folderView")
+# The CPSV-AP exports: the same for everyone, negotiated by Accept (which the
+# RAM cache's key leaves out), kept by the proxy only.
+EXPORT_RULE = "imio.cpsv"
 WEAK = "plone.app.caching.weakCaching"
 MODERATE = "plone.app.caching.moderateCaching"
 # Cases hold a citizen's data: never kept, so never purged.
@@ -82,9 +85,27 @@ def apply_caching(answers: dict, changes: list[str]) -> None:
                 ("lastModified", False),
             ):
                 _moderate_record(registry, rule, option, value, changes)
+        for option, value in (
+            ("smaxage", int(answers.get("caching_proxy_seconds") or 60)),
+            ("ramCache", False),
+            ("lastModified", False),
+        ):
+            _moderate_record(registry, EXPORT_RULE, option, value, changes)
+    _map_rules(registry, bool(proxies), changes)
+
+
+def _map_rules(registry, proxies: bool, changes: list[str]) -> None:
+    """Pages to the proxy's operation or the browsers'; the exports to the
+    proxy's, or to none without a proxy (no caching headers, as before)."""
     mapping = dict(registry[MAPPING] or {})
     wanted = dict.fromkeys(PAGE_RULES, MODERATE if proxies else WEAK)
-    if any(mapping.get(rule) != operation for rule, operation in wanted.items()):
+    if proxies:
+        wanted[EXPORT_RULE] = MODERATE
+    changed = any(mapping.get(rule) != op for rule, op in wanted.items())
+    if not proxies and EXPORT_RULE in mapping:
+        del mapping[EXPORT_RULE]
+        changed = True
+    if changed:
         mapping.update(wanted)
         registry[MAPPING] = mapping
         changes.append(MAPPING)

@@ -12,12 +12,17 @@ from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.testing import TEST_USER_NAME
 from plone.app.testing import TEST_USER_PASSWORD
+from plone.app.textfield.value import RichTextValue
 from plone.cachepurging.utils import getPathsToPurge
 from zope.component.hooks import setSite
 
 import requests
 import transaction
 import unittest
+
+
+def html(text: str) -> RichTextValue:
+    return RichTextValue(text, "text/html", "text/x-html-safe")
 
 
 class TestCaching(unittest.TestCase):
@@ -226,6 +231,46 @@ class TestWithCachingProxy(unittest.TestCase):
             "/gesves",
         ):
             self.assertIn(path, paths)
+
+    def test_cpsv_ap_exports_are_kept_by_the_proxy_briefly(self):
+        with api.env.adopt_roles(["Manager"]):
+            if "demarches" not in self.site:
+                api.content.create(
+                    self.site, "Folder", id="demarches", title="Démarches"
+                )
+            procedure = api.content.create(
+                container=self.site["demarches"],
+                type="Procedure",
+                id="permis-de-location",
+                title="Permis de location",
+                description="Louer un petit logement ou un kot.",
+                what_you_get=html("<p>Un permis de location valable 5 ans.</p>"),
+                who_may_ask=html("<p>Les propriétaires du logement.</p>"),
+                how_to_proceed=html("<p>Envoyez le formulaire au service.</p>"),
+                cost=html("<p>125 € par logement.</p>"),
+            )
+            api.content.transition(procedure, to_state="published")
+        transaction.commit()
+        exports = (
+            f"{self.site.absolute_url()}/@@cpsv-ap",
+            f"{procedure.absolute_url()}/@@cpsv-ap",
+        )
+        self.deploy(
+            caching_proxies=["http://127.0.0.1:6081"], caching_proxy_seconds=120
+        )
+        self.addCleanup(self.deploy, caching_proxies=[])
+        for url in exports:
+            for accept in ("application/ld+json", "text/turtle"):
+                response = requests.get(url, headers={"Accept": accept}, timeout=60)
+                self.assertEqual(response.status_code, 200, url)
+                self.assertIn(accept, response.headers["Content-Type"])
+                control = response.headers["Cache-Control"]
+                self.assertIn("s-maxage=120", control, url)
+                self.assertIn("Accept", response.headers["Vary"], url)
+        self.deploy(caching_proxies=[])
+        for url in exports:
+            response = requests.get(url, timeout=60)
+            self.assertNotIn("s-maxage", response.headers.get("Cache-Control", ""))
 
     def test_without_a_proxy_pages_are_revalidated_by_browsers_only(self):
         self.deploy(caching_proxies=["http://127.0.0.1:6081"])
