@@ -90,7 +90,19 @@ class FollowView(BrowserView):
                 self.withdraw()
             elif self.case is not None and self.request.form.get("send_answer"):
                 self.answer()
+            elif self.request.form.get("download_letter") and self.has_letter():
+                return self.letter()
         return self.template()
+
+    def letter(self):
+        """The decision letter, for the holder of the reference and code."""
+        letter = self.case.letter
+        response = self.request.response
+        response.setHeader("Content-Type", "application/pdf")
+        response.setHeader(
+            "Content-Disposition", f'attachment; filename="{letter.filename}"'
+        )
+        return letter.data
 
     def answer(self):
         """The holder of the access code answers, as its owner would."""
@@ -118,6 +130,9 @@ class FollowView(BrowserView):
         with api.env.adopt_roles(["Owner"]):
             withdraw(self.case, reason)
         api.portal.show_message(WITHDRAWN, request=self.request)
+
+    def has_letter(self) -> bool:
+        return self.case is not None and getattr(self.case, "letter", None) is not None
 
     def can_withdraw(self) -> bool:
         return self.case is not None and withdrawable(self.case)

@@ -11,8 +11,12 @@ from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 
+from imio.eguichet.browser.follow import FOLLOW_ATTEMPTS
+
 import io
 import pypdf
+import re
+import requests
 import unittest
 
 
@@ -96,3 +100,42 @@ class TestLetterOnDecision(WorkflowTestCase):
         self.move("agent", "receive")
         self.assertIsNone(self.case.letter)
         self.assertEqual(list(self.inbox[-1].iter_attachments()), [])
+
+
+class TestLetterOnFollowUpPage(WorkflowTestCase):
+    def setUp(self):
+        super().setUp()
+        FOLLOW_ATTEMPTS.reset()
+        self.move("agent", "receive")
+        self.move("agent", "start")
+        self.move("agent", "refuse", comment="Le bail joint n'est pas signé.")
+        self.url = f"{self.portal.absolute_url()}/@@suivi"
+        self.browser = requests.Session()
+
+    def tearDown(self):
+        self.browser.close()
+        FOLLOW_ATTEMPTS.reset()
+
+    def download(self, code):
+        page = self.browser.get(self.url, timeout=30)
+        token = re.search(r'name="_authenticator"[^>]*value="([^"]+)"', page.text)
+        data = {
+            "reference": self.case.formatted_reference(),
+            "access_code": code,
+            "download_letter": "1",
+            "_authenticator": token.group(1),
+        }
+        return self.browser.post(self.url, data=data, timeout=30)
+
+    def test_the_code_holder_downloads_the_letter(self):
+        response = self.download(self.access_code)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/pdf")
+        text, _pdfa = read(response.content)
+        self.assertIn("Le bail joint n'est pas signé.", text)
+
+    def test_without_the_code_no_letter(self):
+        response = self.download("WRONG-CODE")
+        self.assertIn(response.status_code, (200, 400, 401, 403, 404))
+        self.assertNotIn("application/pdf", response.headers["Content-Type"])
+        self.assertNotIn(b"%PDF", response.content)
