@@ -3,13 +3,15 @@
 With ``caching_proxies`` in the commune profile, pages and folders are kept by
 the proxy for ``caching_proxy_seconds`` (``s-maxage``, anonymous visitors
 only) and each publish, edit or delete purges the page, its parents' listings
-and the home page. A change to an alert, shown on every page, bans the whole
+and the home page (for a procedure, also its CPSV-AP export and the site's
+catalogue). A change to an alert, shown on every page, bans the whole
 site. Without a proxy, pages are revalidated by browsers as before.
 """
 
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from imio.website.content.alert.content import IAlert
+from imio.website.content.procedure.content import IProcedure
 from plone import api
 from plone.base.interfaces import IPloneSiteRoot
 from plone.cachepurging.interfaces import ICachePurgingSettings
@@ -127,6 +129,11 @@ class ListingPurgePaths:
             if IPloneSiteRoot.providedBy(parent):
                 break
             parent = aq_parent(aq_inner(parent))
+        if IProcedure.providedBy(self.context):
+            # Its CPSV-AP export and the site's catalogue that lists it.
+            paths.append(f"/{self.context.virtual_url_path()}/@@cpsv-ap")
+            if IPloneSiteRoot.providedBy(parent):
+                paths.append(f"/{parent.virtual_url_path()}/@@cpsv-ap")
         return paths
 
     def getAbsolutePaths(self):

@@ -272,6 +272,23 @@ class TestWithCachingProxy(unittest.TestCase):
             response = requests.get(url, timeout=60)
             self.assertNotIn("s-maxage", response.headers.get("Cache-Control", ""))
 
+    def test_a_procedure_purges_its_export_and_the_catalogue(self):
+        self.deploy(caching_proxies=["http://127.0.0.1:6081"])
+        self.addCleanup(self.deploy, caching_proxies=[])
+        with api.env.adopt_roles(["Manager"]):
+            folder = api.content.create(self.site, "Folder", title="Démarches")
+            procedure = api.content.create(
+                folder, "Procedure", title="Permis de location"
+            )
+        paths = set(getPathsToPurge(procedure, self.layer["request"]))
+        self.assertIn(f"/gesves/{folder.getId()}/permis-de-location/@@cpsv-ap", paths)
+        self.assertIn("/gesves/@@cpsv-ap", paths)
+        # A news item is in no export.
+        news = self.site["actualites"]
+        self.assertNotIn(
+            "/gesves/@@cpsv-ap", set(getPathsToPurge(news, self.layer["request"]))
+        )
+
     def test_without_a_proxy_pages_are_revalidated_by_browsers_only(self):
         self.deploy(caching_proxies=["http://127.0.0.1:6081"])
         self.deploy(caching_proxies=[])
