@@ -27,6 +27,7 @@ import base64
 import hashlib
 import re
 import struct
+import pypdf
 import unittest
 import zlib
 
@@ -969,3 +970,47 @@ class TestTransactionalPagesOnADesktop(TransactionalPages, EguichetBrowserTestCa
 
 class TestTransactionalPagesOnAPhone(TransactionalPages, EguichetBrowserTestCase):
     viewport = PHONE
+
+
+class TestCitizenDownloadsTheLetter(EguichetBrowserTestCase):
+    """A refusal's letter, downloaded from the follow-up page."""
+
+    apply = TestAgentProcessesRequests.apply
+
+    def setUp(self):
+        super().setUp()
+        self.citizen = RecordedPage(self.layer["browser"])
+
+    def tearDown(self):
+        self.citizen.close()
+        super().tearDown()
+
+    def test_anonymous_applicant_downloads_the_refusal_letter(self):
+        answers = ANSWERS["extrait-acte"]
+        citizen = self.citizen.page
+        agent_page, self.page = self.page, citizen
+        try:
+            reference = self.send_form("extrait-acte", answers)
+        finally:
+            self.page = agent_page
+        body = text_of(self.confirmation_email(answers["email"], reference))
+        code = ACCESS_CODE.search(body).group(1)
+        self.log_in(AGENT)
+        self.page.goto(self.case_url(reference))
+        self.apply("receive")
+        self.apply("start")
+        reason = "L'acte demandé n'a pas été dressé dans notre commune."
+        self.apply("refuse", reason)
+        citizen.goto(f"{self.site_url}/@@suivi")
+        citizen.fill("#follow-reference", reference)
+        citizen.fill("#follow-access-code", code)
+        citizen.get_by_role("button", name="Suivre ma demande").click()
+        citizen.wait_for_load_state()
+        citizen.fill("#follow-letter-code", code)
+        with citizen.expect_download() as download:
+            citizen.get_by_role("button", name="Télécharger la lettre (PDF)").click()
+        letter = download.value
+        self.assertRegex(letter.suggested_filename, r"^lettre-\w+\.pdf$")
+        pdf = pypdf.PdfReader(letter.path())
+        text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+        self.assertIn(reason, text)
