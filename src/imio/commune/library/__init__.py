@@ -1,0 +1,1 @@
+"""The procedure library: master sheets that commune sites copy and adapt."""

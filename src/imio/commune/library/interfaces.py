@@ -1,0 +1,7 @@
+"""Markers of the procedure library."""
+
+from zope.interface import Interface
+
+
+class ILibraryCopy(Interface):
+    """A commune's procedure copied from a sheet of the library."""
