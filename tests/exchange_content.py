@@ -158,6 +158,9 @@ def facts(site, access_code: str) -> None:
                 key: [blob.filename, sha256(blob.data)]
                 for key, blob in case.attachments.items()
             },
+            "letter": [case.letter.filename, sha256(case.letter.data)]
+            if case.letter
+            else None,
             "agents": sorted(case.users_with_local_role("CaseAgent")),
             "messages": [message["text"] for message in case.messages],
             "notes": [note["text"] for note in case.internal_notes],

@@ -148,8 +148,9 @@ class TestExportImport(unittest.TestCase):
     def test_export_counts_what_it_wrote(self):
         self.assertEqual(self.exported.returncode, 0, self.exported.stderr)
         [row] = json.loads(self.exported.stdout)
+        # Three attachments (one the photo of a message) and the decision letter.
         self.assertEqual(
-            (row["site"], row["demandes"], row["fichiers"]), ("gesves", 3, 3)
+            (row["site"], row["demandes"], row["fichiers"]), ("gesves", 3, 4)
         )
         manifest = json.loads((self.export_dir / "commune.json").read_text())
         self.assertEqual(manifest["inventory"]["types"]["Case"], 3)
@@ -168,6 +169,8 @@ class TestExportImport(unittest.TestCase):
             sorted(case["state"] for case in cases.values()),
             ["accepted", "awaiting_info", "submitted"],
         )
+        accepted = next(c for c in cases.values() if c["state"] == "accepted")
+        self.assertTrue(accepted["letter"][0].endswith(".pdf"), accepted["letter"])
         asked = next(case for case in cases.values() if case["messages"])
         self.assertEqual(asked["messages"], ["Voici une photo nette."])
         self.assertEqual(asked["notes"], ["À revoir"])
