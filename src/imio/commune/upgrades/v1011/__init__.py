@@ -1,0 +1,1 @@
+"""1011: the catalog knows which library copies their editors must review."""
