@@ -16,6 +16,8 @@ from imio.commune.groups import form_group_id
 from imio.commune.groups import service_groups_problem
 from imio.commune.identity import apply_identity
 from imio.commune.identity import identity_problem
+from imio.commune.library.sheets import LANGUAGES as LIBRARY_LANGUAGES
+from imio.commune.library.site import apply_library
 from imio.commune.logo import decode_logo
 from imio.commune.logo import LogoError
 from imio.commune.logo import registry_value
@@ -57,6 +59,13 @@ DEFAULTS = {
     "social_links": [],
     "caching_proxies": [],
     "caching_proxy_seconds": 60,
+    "kind": "commune",
+    "library_content": False,
+}
+# A library holds sheets in language folders, none of a commune's rooms.
+LIBRARY_DEFAULTS = {
+    "sections": [],
+    "agent_groups": [],
 }
 # The contact section shows the administration and every service.
 SECTION_LAYOUTS = {"contact": "commune-contact"}
@@ -104,25 +113,64 @@ def check_branding(answers: dict) -> None:
             raise AnswersError("site_logo", str(exc)) from exc
 
 
+def complete_library_answers(answers: dict) -> dict:
+    """A library: no commune, no communal sections, its sheets in each language."""
+    answers = {**DEFAULTS, **LIBRARY_DEFAULTS, **answers}
+    if "refnis" in answers:
+        raise AnswersError(
+            "refnis", "une bibliothèque n'appartient à aucune commune, retirez-le."
+        )
+    check_branding(answers)
+    if answers["default_language"] in answers["other_languages"]:
+        raise AnswersError("other_languages", "contient déjà la langue principale.")
+    languages = [answers["default_language"], *answers["other_languages"]]
+    if not set(languages) <= set(LIBRARY_LANGUAGES):
+        raise AnswersError(
+            "other_languages", "une bibliothèque est en français et en allemand."
+        )
+    if answers["sections"] or answers["eguichet_forms"] or answers["demo_content"]:
+        raise AnswersError(
+            "sections",
+            "une bibliothèque n'a ni rubriques, ni formulaires, ni contenu de "
+            "démonstration : seulement ses fiches.",
+        )
+    problem = identity_problem(answers)
+    if problem:
+        raise AnswersError(*problem)
+    return answers
+
+
+def check_postal_code(answers: dict, commune) -> None:
+    """The contact's postal code, when given, is one of the commune's."""
+    postal_code = answers.get("contact", {}).get("postal_code")
+    if not postal_code:
+        return
+    try:
+        validate_postal_code(postal_code)
+    except InvalidInput as exc:
+        raise AnswersError("contact.postal_code", str(exc)) from exc
+    if postal_code not in commune.postal_codes:
+        raise AnswersError(
+            "contact.postal_code",
+            f"{postal_code} n'est pas un code postal de {commune.name_fr}.",
+        )
+
+
 def complete_answers(answers: dict) -> dict:
     """Fill the defaults and check what the schema cannot: commune, colour, codes."""
+    if answers.get("kind") == "library":
+        return complete_library_answers(answers)
     answers = {**DEFAULTS, **answers}
+    if answers["library_content"]:
+        raise AnswersError(
+            "library_content", "réservé à une bibliothèque (kind: library)."
+        )
     try:
         commune = get_commune(answers["refnis"])
     except InvalidInput as exc:
         raise AnswersError("refnis", str(exc)) from exc
     check_branding(answers)
-    postal_code = answers.get("contact", {}).get("postal_code")
-    if postal_code:
-        try:
-            validate_postal_code(postal_code)
-        except InvalidInput as exc:
-            raise AnswersError("contact.postal_code", str(exc)) from exc
-        if postal_code not in commune.postal_codes:
-            raise AnswersError(
-                "contact.postal_code",
-                f"{postal_code} n'est pas un code postal de {commune.name_fr}.",
-            )
+    check_postal_code(answers, commune)
     if answers["default_language"] in answers["other_languages"]:
         raise AnswersError("other_languages", "contient déjà la langue principale.")
     if answers["eguichet_forms"] and "e-guichet" not in answers["sections"]:
@@ -330,6 +378,8 @@ def apply_answers(site, answers: dict) -> list[str]:
         # Last, so that procedures find the e-guichet forms installed before.
         if answers["demo_content"]:
             apply_demo_content(site, answers, changes)
+        if answers["kind"] == "library":
+            apply_library(site, answers, changes)
     annotations = IAnnotations(site)
     if annotations.get(ANSWERS_KEY) != answers:
         annotations[ANSWERS_KEY] = dict(answers)
