@@ -18,6 +18,8 @@ from imio.commune.identity import apply_identity
 from imio.commune.identity import identity_problem
 from imio.commune.library.sheets import LANGUAGES as LIBRARY_LANGUAGES
 from imio.commune.library.site import apply_library
+from imio.commune.library.subscription import check_subscription
+from imio.commune.library.subscription import SubscriptionError
 from imio.commune.logo import decode_logo
 from imio.commune.logo import LogoError
 from imio.commune.logo import registry_value
@@ -128,6 +130,10 @@ def complete_library_answers(answers: dict) -> dict:
         raise AnswersError(
             "other_languages", "une bibliothèque est en français et en allemand."
         )
+    if "library" in answers:
+        raise AnswersError(
+            "library", "une bibliothèque ne s'abonne pas à une autre bibliothèque."
+        )
     if answers["sections"] or answers["eguichet_forms"] or answers["demo_content"]:
         raise AnswersError(
             "sections",
@@ -186,6 +192,16 @@ def complete_answers(answers: dict) -> dict:
     problem = identity_problem(answers)
     if problem:
         raise AnswersError(*problem)
+    return complete_subscription(answers)
+
+
+def complete_subscription(answers: dict) -> dict:
+    """A commune subscribed to the library: its ``library`` key checked."""
+    if "library" in answers:
+        try:
+            answers["library"] = check_subscription(answers["library"])
+        except SubscriptionError as exc:
+            raise AnswersError(exc.field, str(exc)) from exc
     return answers
 
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from imio.commune.answers import AnswersError
 from imio.commune.answers import complete_answers
+from imio.commune.library.subscription import check_subscription
+from imio.commune.library.subscription import SubscriptionError
 from imio.commune.logo import LogoError
 from imio.commune.logo import read_logo
 from functools import cache
@@ -38,6 +40,15 @@ def answers_schema() -> dict:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))["schema"]
 
 
+def check_library(path: Path, answers: dict) -> None:
+    """A commune's subscription, said in French before the schema's messages."""
+    if "library" in answers and answers.get("kind") != "library":
+        try:
+            check_subscription(answers["library"])
+        except SubscriptionError as exc:
+            raise ProfileError(f"{path}: champ {exc.field}: {exc}") from exc
+
+
 def load_profile(path: Path) -> Profile:
     """Read a YAML profile and validate it against the distribution's schema."""
     try:
@@ -48,6 +59,7 @@ def load_profile(path: Path) -> Profile:
         raise ProfileError(f"{path}: YAML invalide ({exc}).") from exc
     if not isinstance(answers, dict):
         raise ProfileError(f"{path}: le profil doit être un dictionnaire de réponses.")
+    check_library(path, answers)
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft7Validator(answers_schema()).iter_errors(answers)
     )
