@@ -65,21 +65,19 @@ def create_copy(folder, entry: dict):
     for name, attribute in META.items():
         setattr(obj, attribute, meta[name])
     alsoProvides(obj, ILibraryCopy)
-    IAnnotations(obj)[ANNOTATION] = PersistentMapping(
-        {
-            "key": key,
-            "language": entry.get("language", ""),
-            "uid": entry.get("uid", ""),
-            "url": entry.get("url", ""),
-            "version": entry.get("version", 0),
-            "master": master,
-            "modes": dict.fromkeys(SECTIONS, "inherit"),
-            "notes": {},
-            "pending": {},
-            "withdrawn": False,
-            "meta": meta,
-        }
-    )
+    IAnnotations(obj)[ANNOTATION] = PersistentMapping({
+        "key": key,
+        "language": entry.get("language", ""),
+        "uid": entry.get("uid", ""),
+        "url": entry.get("url", ""),
+        "version": entry.get("version", 0),
+        "master": master,
+        "modes": dict.fromkeys(SECTIONS, "inherit"),
+        "notes": {},
+        "pending": {},
+        "withdrawn": False,
+        "meta": meta,
+    })
     publish(obj)
     obj.reindexObject()
     return obj

@@ -1,0 +1,1 @@
+"""The editors' pages of a library copy: notice, review, sections, report."""
