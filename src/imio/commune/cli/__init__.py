@@ -5,6 +5,7 @@ from imio.commune.cli import exchange
 from imio.commune.cli import listing
 from imio.commune.cli import new_profile
 from imio.commune.cli import report
+from imio.commune.cli import sync
 from imio.commune.cli import upgrade
 from imio.commune.cli.output import Reporter
 from imio.commune.cli.zope_app import LazyApp
@@ -17,7 +18,7 @@ import os
 import sys
 
 
-COMMANDS = (deploy, upgrade, listing, report, new_profile, exchange)
+COMMANDS = (deploy, upgrade, listing, report, new_profile, exchange, sync)
 
 
 ZOPE_CONF = Path("instance") / "etc" / "zope.conf"
