@@ -20,6 +20,7 @@ from imio.commune.cpsv.vocabulary import LOCN
 from imio.commune.cpsv.vocabulary import new_graph
 from imio.commune.cpsv.vocabulary import translations
 from imio.commune.cpsv.vocabulary import WEEKLY
+from imio.commune.library.site import is_library
 from imio.website.opening_hours import OpeningHours
 from imio.website.opening_hours import WEEKDAYS
 from lxml import html
@@ -43,6 +44,12 @@ import re
 
 
 VIEW_NAME = "@@cpsv-ap"
+# A library is the intercommunale's: competent for its sheets in every commune.
+INTERCOMMUNALE = _("iMio, the IT intercommunale of the communes")
+INTERCOMMUNALE_URL = "https://www.imio.be"
+LIBRARY_TITLE = _("Procedure library")
+WALLONIA_REFNIS = "03000"
+WALLONIA = {"fr": "Région wallonne", "de": "Wallonische Region"}
 # An amount in euros as editors write it: "25 €", "12,50 EUR", "€ 5".
 AMOUNT = re.compile(r"(\d+(?:[.,]\d{1,2})?)\s*(?:€|EUR\b|euros?\b)", re.IGNORECASE)
 WEB_ADDRESS = re.compile(r'https?://[^\s<>"{}|\\^`]+')
@@ -154,12 +161,14 @@ class CommuneGraph:
         organisation = self.iri("organisation")
         for kind in (CV.PublicOrganisation, ORG.Organization, FOAF.Agent):
             self.add(organisation, RDF.type, kind)
-        self.add(organisation, SKOS.prefLabel, self.text(self.site.Title()))
-        self.add(organisation, DCTERMS.title, self.text(self.site.Title()))
-        self.add(organisation, FOAF.homepage, self.document(self.site.absolute_url()))
         territory = self.iri("territory")
         self.add(territory, RDF.type, DCTERMS.Location)
         self.add(organisation, DCTERMS.spatial, territory)
+        if is_library(self.site):
+            return self.add_intercommunale(organisation, territory)
+        self.add(organisation, SKOS.prefLabel, self.text(self.site.Title()))
+        self.add(organisation, DCTERMS.title, self.text(self.site.Title()))
+        self.add(organisation, FOAF.homepage, self.document(self.site.absolute_url()))
         refnis = (stored_answers(self.site) or {}).get("refnis")
         if refnis:
             # The NIS (REFNIS) code Statbel gives each commune.
@@ -169,6 +178,20 @@ class CommuneGraph:
             for language in self.languages:
                 name = self.text(commune.name_in(language), language)
                 self.add(territory, LOCN.geographicName, name)
+        return organisation
+
+    def add_intercommunale(self, organisation, territory) -> URIRef:
+        """A library's sheets are the intercommunale's, for all of Wallonia."""
+        for language, name in translations(INTERCOMMUNALE, self.languages).items():
+            self.add(organisation, SKOS.prefLabel, self.text(name, language))
+            self.add(organisation, DCTERMS.title, self.text(name, language))
+        self.add(organisation, FOAF.homepage, self.document(INTERCOMMUNALE_URL))
+        self.add(organisation, DCTERMS.identifier, Literal(INTERCOMMUNALE_URL))
+        # The NIS (REFNIS) code Statbel gives the Walloon Region.
+        self.add(territory, DCTERMS.identifier, Literal(WALLONIA_REFNIS))
+        for language, name in WALLONIA.items():
+            if language in self.languages:
+                self.add(territory, LOCN.geographicName, self.text(name, language))
         return organisation
 
     def concept(self, concept: URIRef, message, scheme=None) -> URIRef:
@@ -396,6 +419,8 @@ class CommuneGraph:
         self.add(catalogue, RDF.type, DCAT.Dataset)
         self.add(catalogue, DCTERMS.identifier, Literal(self.base))
         title = _("Procedures of ${commune}", mapping={"commune": self.site.Title()})
+        if is_library(self.site):
+            title = LIBRARY_TITLE
         for language in self.languages:
             text = translate(title, target_language=language)
             self.add(catalogue, DCTERMS.title, self.text(text, language))
