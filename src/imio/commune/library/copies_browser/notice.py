@@ -20,7 +20,9 @@ class LibraryNoticeViewlet(ViewletBase):
         self.state = copy_state(self.context)
 
     def available(self) -> bool:
-        return self.state is not None
+        # The library's own pages say it already.
+        page = getattr(self.view, "__name__", "") or ""
+        return self.state is not None and not page.startswith("library-")
 
     def version(self):
         return self.state["version"]
