@@ -6,6 +6,7 @@ with its key alone. The ETag is computed from the change log alone, so that a
 client up to date costs one annotation read and no catalog search.
 """
 
+from datetime import UTC
 from imio.commune.library.changelog import change_log
 from imio.commune.library.sheets import TAXONOMY_FIELDS
 from imio.website.content.procedure.content import SECTIONS
@@ -56,7 +57,7 @@ def entry(sheet, brain, key: str, language: str) -> dict:
             name: list(getattr(sheet, field, None) or ())
             for name, (_taxonomy, field) in TAXONOMY_FIELDS.items()
         },
-        "modified": sheet.modified().asdatetime().isoformat(),
+        "modified": sheet.modified().asdatetime().astimezone(UTC).isoformat(),
     }
 
 
