@@ -165,6 +165,16 @@ class TestLibraryReview(unittest.TestCase):
         self.assertNotIn("À revoir", self.page.locator(".library-notice").inner_text())
         self.assertEqual(self.recorded.errors, [])
         screenshot(self.page, "editeur-bibliotheque-03-revue-faite")
+        # Saving the edit form, the rich text editor's markup aside, changes
+        # only what the editor changed: the title, no section.
+        self.page.goto(f"{self.url}/edit")
+        self.page.get_by_label("Titre").fill("Carte d'identité (eID)")
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Enregistrer").click()
+        notice = self.page.locator(".library-notice").inner_text()
+        self.assertIn("Sections remplacées: Coût\n", notice)
+        self.assertIn("Sections héritées: Ce que vous obtenez", notice)
+        self.assertIn("Délai", notice)
         # The personal bar's link to the report, which has nothing left.
         report = self.page.locator("a[href$='/@@library-report']").first
         self.assertEqual(

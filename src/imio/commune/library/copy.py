@@ -6,6 +6,7 @@ annotation keeps what the library says, the editor's choice per section and
 the library's changes waiting for the editor's review.
 """
 
+from html import unescape
 from imio.commune.library.interfaces import ILibraryCopy
 from imio.website.content.procedure.content import IProcedure
 from imio.website.content.procedure.content import SECTIONS
@@ -38,6 +39,7 @@ META = {
 }
 SPACES = re.compile(r"\s+")
 BETWEEN_TAGS = re.compile(r">\s+<")
+SELF_CLOSING = re.compile(r"\s*/>")
 
 
 def copy_state(obj) -> PersistentMapping | None:
@@ -292,7 +294,9 @@ def set_text(obj, section: str, html: str) -> None:
 
 
 def squash(html: str) -> str:
-    return SPACES.sub(" ", BETWEEN_TAGS.sub("><", html or "")).strip()
+    """HTML as a widget may write it back: entities, spaces and <br/> aside."""
+    text = unescape(BETWEEN_TAGS.sub("><", html or "")).replace("\xa0", " ")
+    return SPACES.sub(" ", SELF_CLOSING.sub(">", text)).strip()
 
 
 def same_html(first: str, second: str) -> bool:

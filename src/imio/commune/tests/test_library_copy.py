@@ -152,11 +152,12 @@ class TestLibraryCopy(unittest.TestCase):
         edit(self.copy, who_may_ask="<p>Tout habitant de Gesves.</p>")
         self.assertEqual(copy_state(self.copy)["modes"]["who_may_ask"], "override")
         self.assertEqual(copy_state(self.copy)["modes"]["cost"], "inherit")
-        # Spaces a rich text widget adds between tags are not an edit.
+        # Spaces, entities and <br /> as a rich text widget writes them back
+        # are not an edit.
         edit(
             self.copy,
             who_may_ask="<p>Tout Belge inscrit dans la commune.</p>\n",
-            cost="<p>25 euros.</p>\n",
+            cost="<p>25&nbsp;euros.</p>\n",
         )
         self.assertEqual(copy_state(self.copy)["modes"]["who_may_ask"], "inherit")
         self.assertEqual(copy_state(self.copy)["modes"]["cost"], "inherit")
