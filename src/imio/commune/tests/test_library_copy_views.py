@@ -83,6 +83,15 @@ class TestLibraryPages(unittest.TestCase):
         page = self.editor.get(self.url, headers={"Accept-Language": "fr"}).text
         self.assertIn("Fiche de la bibliothèque (version 2)", page)
         self.assertIn("À revoir", page)
+        section = self.editor.get(
+            f"{self.site.absolute_url()}/demarches", headers={"Accept-Language": "fr"}
+        ).text
+        self.assertIn("Fiches de la bibliothèque à revoir : 1", section)
+        self.assertIn(f"{self.site.absolute_url()}/@@library-report", section)
+        self.assertNotIn(
+            "library-to-review",
+            self.anonymous.get(f"{self.site.absolute_url()}/demarches").text,
+        )
         report = self.editor.get(
             f"{self.site.absolute_url()}/@@library-report",
             headers={"Accept-Language": "fr"},
