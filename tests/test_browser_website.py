@@ -21,7 +21,7 @@ import yaml
 
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_CONTENT = ROOT / "src" / "imio" / "commune" / "demo" / "demo_content.yaml"
+DEMO_SERVICES = ROOT / "src/imio/commune/demo/content/services.yaml"
 BRUSSELS = ZoneInfo("Europe/Brussels")
 WEEKDAYS = (
     "monday",
@@ -47,11 +47,10 @@ FOCUSED = """() => {
 
 
 def demo_service(service_id: str) -> dict:
-    """A service as the demo content file describes it."""
-    content = yaml.safe_load(DEMO_CONTENT.read_text())
-    return next(
-        item for item in content["services"]["items"] if item["id"] == service_id
-    )
+    """A service as the demo content file describes it, with its yearly closures."""
+    content = yaml.safe_load(DEMO_SERVICES.read_text())
+    service = next(item for item in content["items"] if item["id"] == service_id)
+    return {**service, "closures": service.get("closures", {}).get("yearly", [])}
 
 
 def timetable(service: dict) -> list[str]:

@@ -1,8 +1,24 @@
-"""Create the demo content of demo_content.yaml in a commune site, once.
+"""Load the demo content of content/*.yaml into a commune site, once.
+
+Each file names a `container` (a path from the site root), a `type`, the
+`defaults` of its items (and of their own) and its `items`; an item has an
+`id` (a path below the container), the fields of its type, a `review_state`,
+an `effective` date and `items` of its own, each with its `type`. A field's
+value is converted as the field's schema asks (rich text, relation to a path
+from the site root, date), and may be computed when the site is deployed:
+
+    {in_days: 14, at: "19:30"} / {days_ago: 3} / {weekday: saturday, at: …}
+        a day counted from the deployment, at a time in Brussels (the time of
+        the deployment without `at`)
+    {commune: postal_code} / {commune: city}      the commune's address
+    {yearly: ["24/12-26/12: Fêtes"]}              closures, next occurrence
+    {pdf: ["{parent.title}", …]}                  a one-page PDF of these lines
 
 Each item is created only if it was never created before: a second deploy
 creates nothing and changes nothing, an item that editors changed stays as
-they left it, and one they deleted does not come back.
+they left it, and one they deleted does not come back. An item whose container
+is missing (a section the profile leaves out) is skipped, a relation to a
+missing item or to one its field refuses is left empty.
 """
 
 from datetime import date
@@ -15,34 +31,63 @@ from imio.commune.demo.dates import day_of
 from imio.commune.demo.dates import event_moment
 from imio.commune.demo.dates import moment
 from imio.commune.demo.dates import next_closure
-from imio.commune.demo.dates import WEEKDAY_NAMES
 from imio.commune.demo.pdf import text_pdf
-from imio.eguichet.behaviors import IEguichetForm
-from imio.website.content.procedure.content import SECTIONS
 from imio.website.opening_hours import TIMEZONE
 from pathlib import Path
 from plone import api
+from plone.app.event.dx.behaviors import IEventBasic
+from plone.app.textfield.interfaces import IRichText
 from plone.app.textfield.value import RichTextValue
+from plone.dexterity.utils import addContentToContainer
+from plone.dexterity.utils import createContent
+from plone.dexterity.utils import iterSchemataForType
 from plone.namedfile.file import NamedBlobFile
+from types import SimpleNamespace
 from z3c.relationfield import RelationValue
+from z3c.relationfield.interfaces import IRelationChoice
+from z3c.relationfield.interfaces import IRelationList
 from zope.annotation.interfaces import IAnnotations
 from zope.component import getUtility
 from zope.intid.interfaces import IIntIds
+from zope.schema import getFieldsInOrder
+from zope.schema.interfaces import IDate
+from zope.schema.interfaces import IDatetime
+from zope.schema.interfaces import IVocabularyFactory
 
 import yaml
 
 
-DATA = Path(__file__).parent / "demo_content.yaml"
+CONTENT = Path(__file__).parent / "content"
 RECORD_KEY = "imio.commune.demo_content"
-EGUICHET = "e-guichet"
-TAXONOMIES = ("taxonomy_audience", "taxonomy_life_event", "taxonomy_topic")
-COMMON = ("title", "description", *TAXONOMIES)
-EVENT_DETAILS = ("location", "recurrence", "price", "reduced_mobility_access")
+DAY_KEYS = {"in_days", "days_ago", "weekday", "at"}
+ITEM_KEYS = ("id", "type", "items", "review_state", "effective")
 
 
 @cache
-def demo_data() -> dict:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+def demo_data() -> dict[str, dict]:
+    """The content files by name ("procedures"), as written."""
+    return {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted(CONTENT.glob("*.yaml"))
+    }
+
+
+def demo_items() -> dict[str, dict]:
+    """Every item by its path from the site root, children after parents."""
+    items = {}
+
+    def add(container: str, entry: dict, defaults: dict) -> None:
+        path = f"{container}/{entry['id']}".strip("/")
+        items[path] = {**defaults, **entry}
+        for child in entry.get("items", ()):
+            add(path, child, defaults)
+
+    for section in demo_data().values():
+        defaults = section.get("defaults", {})
+        for entry in section["items"]:
+            entry = {"type": section["type"], **entry}
+            add(section.get("container", ""), entry, defaults)
+    return items
 
 
 def rich_text(text: str) -> RichTextValue:
@@ -52,26 +97,33 @@ def rich_text(text: str) -> RichTextValue:
     return RichTextValue(text, "text/html", "text/x-html-safe")
 
 
-def picked(entry: dict, names) -> dict:
-    return {name: entry[name] for name in names if name in entry}
+def type_fields(portal_type: str) -> dict:
+    """Each field of a type by name, with the schema that sets it (each site
+    has its own schemas: Plone caches them)."""
+    fields = {}
+    for schema in iterSchemataForType(portal_type):
+        for name, field in getFieldsInOrder(schema):
+            fields.setdefault(name, (schema, field))
+    return fields
 
 
 class DemoContent:
-    """The demo content of one site, deployed on `today`."""
+    """The demo content of one site, deployed at `now`."""
 
     def __init__(self, site, answers: dict, now: datetime):
         self.site = site
         self.now = now
         self.today: date = now.date()
-        self.data = demo_data()
+        self.items = demo_items()
         self.record = set(IAnnotations(site).get(RECORD_KEY, ()))
         self.created: list[str] = []
+        self.done: set[str] = set()
         commune = get_commune(answers["refnis"])
         contact = answers.get("contact") or {}
-        self.address = {
-            "postal_code": contact.get("postal_code") or commune.postal_codes[0],
-            "city": contact.get("city") or commune.name_fr,
-        }
+        self.commune = SimpleNamespace(
+            postal_code=contact.get("postal_code") or commune.postal_codes[0],
+            city=contact.get("city") or commune.name_fr,
+        )
 
     def find(self, path: str):
         """The item at `path` from the site root, or None."""
@@ -82,236 +134,108 @@ class DemoContent:
                 return None
         return item
 
-    def find_in(self, kind: str, item_id: str):
-        return self.find(f"{self.data[kind]['container']}/{item_id}")
-
-    def relation(self, target) -> RelationValue | None:
-        if target is None:
-            return None
-        return RelationValue(getUtility(IIntIds).getId(target))
-
-    def create(self, container_path: str, item_id: str, portal_type: str, **fields):
-        """The new item, or None when it exists, existed or has no container."""
-        path = f"{container_path}/{item_id}"
-        container = self.find(container_path)
-        if path in self.record or container is None:
-            return None
-        self.record.add(path)
-        if item_id in container.objectIds():
-            return None
-        fields = {name: value for name, value in fields.items() if value is not None}
-        item = api.content.create(
-            container=container, type=portal_type, id=item_id, **fields
-        )
-        self.created.append(path)
-        return item
-
-    def publish(self, item, effective: datetime | None = None) -> None:
-        if effective is not None:
-            item.setEffectiveDate(DateTime(effective.isoformat()))
-        if api.content.get_state(item, default=None) not in ("published", None):
-            api.content.transition(item, to_state="published")
-        item.reindexObject()
-
     def build(self) -> list[str]:
         """Create what is missing; the paths created."""
-        for folder in self.data["folders"]:
-            container_path, _slash, folder_id = folder["path"].rpartition("/")
-            item = self.create(
-                container_path, folder_id, "Folder", **picked(folder, COMMON)
-            )
-            if item is not None:
-                self.publish(item)
-        self.build_people()
-        self.build_services()
-        self.build_places()
-        self.build_procedures()
-        self.build_councils()
-        self.build_news()
-        self.build_events()
-        self.build_publications()
-        self.build_alerts()
+        for path in self.items:
+            self.load(path)
         return self.created
 
-    def items(self, kind: str):
-        section = self.data[kind]
-        for entry in section["items"]:
-            yield section["container"], entry
-
-    def build_people(self) -> None:
-        fields = ("position", "party", "powers", "phone", "email")
-        for container, entry in self.items("people"):
-            item = self.create(
-                container,
-                entry["id"],
-                "Person",
-                **picked(entry, COMMON + fields),
-            )
-            if item is not None:
-                self.publish(item)
-
-    def opening_hours(self, entry: dict) -> dict:
-        return {
-            **picked(entry, WEEKDAY_NAMES),
-            "closures": [
-                next_closure(line, self.today) for line in entry.get("closures", [])
-            ],
-        }
-
-    def build_services(self) -> None:
-        for container, entry in self.items("services"):
-            people = [self.find_in("people", name) for name in entry.get("people", [])]
-            item = self.create(
-                container,
-                entry["id"],
-                "Service",
-                **picked(entry, (*COMMON, "street", "phones", "emails")),
-                **self.address,
-                **self.opening_hours(entry),
-                people=[self.relation(person) for person in people if person],
-            )
-            if item is not None:
-                self.publish(item)
-
-    def build_places(self) -> None:
-        for container, entry in self.items("places"):
-            item = self.create(
-                container,
-                entry["id"],
-                "Place",
-                **picked(entry, (*COMMON, "street", "accessibility")),
-                **self.address,
-                **self.opening_hours(entry),
-            )
-            if item is not None:
-                self.publish(item)
-
-    def online_form(self, form_id: str | None):
-        """The site's e-guichet form of that id, when it is installed."""
-        form = self.find(f"{EGUICHET}/{form_id}") if form_id else None
-        if form is None or not IEguichetForm.providedBy(form):
-            return None
-        return form
-
-    def build_procedures(self) -> None:
-        for container, entry in self.items("procedures"):
-            sections = {
-                name: rich_text(entry[name]) for name in SECTIONS if name in entry
-            }
-            service = self.find_in("services", entry["responsible_service"])
-            item = self.create(
-                container,
-                entry["id"],
-                "Procedure",
-                **picked(entry, (*COMMON, "featured")),
-                **sections,
-                responsible_service=self.relation(service),
-                online_form=self.relation(self.online_form(entry.get("online_form"))),
-            )
-            if item is not None:
-                self.publish(item)
-
-    def build_councils(self) -> None:
-        for container, entry in self.items("councils"):
-            members = [self.find_in("people", name) for name in entry["members"]]
-            council = self.create(
-                container,
-                entry["id"],
-                "Council",
-                **picked(entry, COMMON),
-                members=[self.relation(member) for member in members if member],
-            )
-            if council is not None:
-                self.publish(council)
-            for sitting in entry["sittings"]:
-                self.build_sitting(f"{container}/{entry['id']}", sitting)
-
-    def build_sitting(self, council_path: str, entry: dict) -> None:
-        place = self.find_in("places", entry["place"]) if "place" in entry else None
-        item = self.create(
-            council_path,
-            entry["id"],
-            "Sitting",
-            **picked(entry, (*COMMON, "live_stream")),
-            start=moment(day_of(entry, self.today), entry["at"]),
-            place=self.relation(place),
-            agenda=rich_text(entry["agenda"]) if "agenda" in entry else None,
-        )
-        if item is not None:
-            self.publish(item)
-
-    def build_news(self) -> None:
-        for container, entry in self.items("news"):
-            item = self.create(
-                container,
-                entry["id"],
-                "News Item",
-                **picked(entry, COMMON),
-                text=rich_text(entry["text"]),
-            )
-            if item is not None:
-                self.publish(item, effective=self.now - timedelta(entry["days_ago"]))
-
-    def build_events(self) -> None:
-        for container, entry in self.items("events"):
-            day = day_of(entry, self.today)
-            place = self.find_in("places", entry["place"]) if "place" in entry else None
-            item = self.create(
-                container,
-                entry["id"],
-                "Event",
-                **picked(entry, (*COMMON, *EVENT_DETAILS)),
-                place=self.relation(place),
-                start=event_moment(day, entry["at"]),
-                end=event_moment(day, entry["until"]),
-                text=rich_text(entry["text"]),
-            )
-            if item is not None:
-                self.publish(item)
-
-    def build_publications(self) -> None:
-        for container, entry in self.items("publications"):
-            day = day_of(entry, self.today)
-            publication = self.create(
-                container,
-                entry["id"],
-                "Publication",
-                **picked(entry, (*COMMON, "publication_type")),
-                publication_date=day,
-            )
-            if publication is None:
+    def load(self, path: str) -> None:
+        """Create the item of `path` unless it is or was there, after its
+        container and the items its relations point to."""
+        if path in self.done or path not in self.items:
+            return
+        self.done.add(path)
+        container_path, _slash, item_id = path.rpartition("/")
+        self.load(container_path)
+        entry = self.items[path]
+        container = self.find(container_path) if container_path else self.site
+        if path in self.record or container is None:
+            return
+        self.record.add(path)
+        if item_id in container.objectIds():
+            return
+        item = createContent(entry["type"])
+        item.id = item_id
+        fields = type_fields(entry["type"])
+        for name, value in entry.items():
+            if name in ITEM_KEYS:
                 continue
-            self.publish(publication, effective=event_moment(day, "09:00"))
-            document = text_pdf([
-                entry["title"],
-                entry["description"],
-                f"{self.address['postal_code']} {self.address['city']}, {day:%d/%m/%Y}",
-            ])
-            api.content.create(
-                container=publication,
-                type="File",
-                id=f"{entry['id']}.pdf",
-                title=f"{entry['title']} (PDF)",
-                file=NamedBlobFile(
-                    data=document,
-                    contentType="application/pdf",
-                    filename=f"{entry['id']}.pdf",
-                ),
-            )
+            if name not in fields:
+                raise ValueError(f"{path} : pas de champ « {name} »")
+            schema, field = fields[name]
+            value = self.value(field, value, item, container)
+            if value is not None:
+                field.set(schema(item), value)
+        item = addContentToContainer(container, item)
+        if "effective" in entry:
+            effective = self.moment(entry["effective"], aware=True)
+            item.setEffectiveDate(DateTime(effective.isoformat()))
+        state = entry.get("review_state")
+        if state and api.content.get_state(item, default=None) not in (state, None):
+            api.content.transition(item, to_state=state)
+        item.reindexObject()
+        self.created.append(path)
 
-    def build_alerts(self) -> None:
-        start = self.now.replace(second=0, microsecond=0, tzinfo=None)
-        for container, entry in self.items("alerts"):
-            item = self.create(
-                container,
-                entry["id"],
-                "Alert",
-                **picked(entry, (*COMMON, "severity")),
-                start=start,
-                end=start + timedelta(days=entry["for_days"]),
+    def value(self, field, value, item, container):
+        """The value of the data converted for `field` of `item`."""
+        if isinstance(value, dict):
+            value = self.computed(value, field, item, container)
+        if IRichText.providedBy(field) and isinstance(value, str):
+            return rich_text(value)
+        if IRelationChoice.providedBy(field):
+            return self.relation(field, value)
+        if IRelationList.providedBy(field):
+            relations = [self.relation(field.value_type, path) for path in value]
+            return [relation for relation in relations if relation is not None]
+        return value
+
+    def computed(self, spec: dict, field, item, container):
+        """The value of a `{…}` of the data, computed for this deployment."""
+        if "commune" in spec:
+            return getattr(self.commune, spec["commune"])
+        if "yearly" in spec:
+            return [next_closure(line, self.today) for line in spec["yearly"]]
+        if "pdf" in spec:
+            lines = [
+                line.format(parent=container, commune=self.commune)
+                for line in spec["pdf"]
+            ]
+            return NamedBlobFile(
+                data=text_pdf(lines),
+                contentType="application/pdf",
+                filename=item.id,
             )
-            if item is not None:
-                self.publish(item)
+        if not spec.keys() <= DAY_KEYS:
+            raise ValueError(f"valeur inconnue : {spec}")
+        if IDatetime.providedBy(field):
+            return self.moment(spec, aware=field.interface.isOrExtends(IEventBasic))
+        if IDate.providedBy(field):
+            return day_of(spec, self.today)
+        raise ValueError(f"une date pour le champ « {field.__name__} »")
+
+    def moment(self, spec: dict, aware: bool) -> datetime:
+        """The moment of a date of the data: aware for plone.app.event and
+        the publication date, naive Brussels time as edit forms give it."""
+        day = day_of(spec, self.today)
+        if "at" in spec:
+            return event_moment(day, spec["at"]) if aware else moment(day, spec["at"])
+        now = self.now + timedelta(days=(day - self.today).days)
+        now = now.replace(second=0, microsecond=0)
+        return now if aware else now.replace(tzinfo=None)
+
+    def relation(self, field, path: str) -> RelationValue | None:
+        """A relation to the item at `path`, when it exists and `field`
+        accepts it."""
+        self.load(path)
+        target = self.find(path)
+        if target is None:
+            return None
+        with api.env.adopt_roles(["Manager"]):
+            choices = getUtility(IVocabularyFactory, field.vocabularyName)(self.site)
+            if target not in choices:
+                return None
+        return RelationValue(getUtility(IIntIds).getId(target))
 
 
 def apply_demo_content(site, answers: dict, changes: list[str]) -> None:
