@@ -175,6 +175,14 @@ class TestLibraryReview(unittest.TestCase):
         self.assertIn("Sections remplacées: Coût\n", notice)
         self.assertIn("Sections héritées: Ce que vous obtenez", notice)
         self.assertIn("Délai", notice)
+        self.page.goto(f"{self.url}/@@library-sections")
+        self.assertTrue(
+            self.page
+            .get_by_role("group", name="Coût")
+            .get_by_label("Remplacer par le texte de la commune")
+            .is_checked()
+        )
+        self.assertEqual(accessibility_violations(self.page), [])
         # The personal bar's link to the report, which has nothing left.
         report = self.page.locator("a[href$='/@@library-report']").first
         self.assertEqual(
