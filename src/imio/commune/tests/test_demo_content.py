@@ -1,6 +1,7 @@
 """The demo content of a site whose answers ask for it, and only of such a site."""
 
 from DateTime import DateTime
+from datetime import date
 from datetime import datetime
 from imio.commune.cluster.cluster import instance_environment
 from pathlib import Path
@@ -8,6 +9,9 @@ from imio.commune.answers import apply_answers
 from imio.commune.answers import complete_answers
 from imio.commune.answers import stored_answers
 from imio.commune.demo.builder import demo_data
+from imio.commune.demo.builder import demo_items
+from imio.commune.demo.builder import DemoContent
+from imio.commune.demo.builder import type_fields
 from imio.commune.demo.builder import RECORD_KEY
 from imio.commune.testing import COMMUNE_SITE_ID
 from imio.commune.testing import IMIO_COMMUNE_FIXTURE
@@ -188,6 +192,57 @@ class TestDemoContent(unittest.TestCase):
                 self.assertEqual(linked.to_object, eguichet[form_id], entry["id"])
             else:
                 self.assertIsNone(linked, entry["id"])
+
+
+class TestDatesOnAFixedClock(unittest.TestCase):
+    """The data's dates as a deployment on New Year's Eve computes them."""
+
+    layer = DEMO_CONTENT_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.site = self.layer["app"][DEMO_SITE_ID]
+        setSite(self.site)
+        # A Thursday, late: tomorrow is another year.
+        self.now = datetime(2026, 12, 31, 23, 30, tzinfo=TIMEZONE)
+        self.demo = DemoContent(self.site, stored_answers(self.site), self.now)
+        self.items = demo_items()
+
+    def tearDown(self):
+        setSite(self.layer["portal"])
+
+    def computed(self, path: str, name: str):
+        entry = self.items[path]
+        _schema, field = type_fields(entry["type"])[name]
+        return self.demo.value(field, entry[name], None, None)
+
+    def test_events_stay_ahead(self):
+        events = [path for path in self.items if path.startswith("agenda/")]
+        self.assertEqual(len(events), 6)
+        for path in events:
+            start, end = self.computed(path, "start"), self.computed(path, "end")
+            self.assertGreater(start, self.now, path)
+            self.assertGreater(end, start, path)
+        market = self.computed("agenda/marche-hebdomadaire", "start")
+        self.assertEqual(market.isoformat(), "2027-01-02T08:00:00+01:00")
+
+    def test_sittings_and_alert_in_brussels_time_as_edit_forms_give_it(self):
+        sitting = self.computed(
+            "vie-politique/conseil-communal/prochaine-seance", "start"
+        )
+        self.assertEqual(sitting, datetime(2027, 1, 14, 19, 30))
+        start = self.computed("actualites/calendrier-des-collectes", "start")
+        end = self.computed("actualites/calendrier-des-collectes", "end")
+        self.assertEqual(start, datetime(2026, 12, 31, 23, 30))
+        self.assertEqual(end, datetime(2027, 12, 31, 23, 30))
+
+    def test_publication_day_and_closures_next_occurrence(self):
+        day = self.computed(
+            "ma-commune/publications/bulletin-communal", "publication_date"
+        )
+        self.assertEqual(day, date(2026, 12, 11))
+        closures = self.computed("services/population-etat-civil", "closures")
+        self.assertIn("31/12/2026-02/01/2027: Nouvel An", closures)
+        self.assertIn("01/11/2027: Toussaint", closures)
 
 
 class TestRedeploy(unittest.TestCase):
