@@ -64,8 +64,8 @@ $(VAR)/admin-password: | $(INSTALLED) instance storage-answers
 	@mv $@.tmp $@
 
 .PHONY: demo
-demo: install storage-answers $(VAR)/admin-password ## Create the demo commune site if it does not exist
-	@$(BIN)/imio-commune deploy profiles/demo.yaml
+demo: install storage-answers $(VAR)/admin-password ## Create the procedure library and the demo commune site that subscribes to it
+	@$(BIN)/imio-commune deploy profiles/bibliotheque.yaml profiles/demo.yaml
 
 .PHONY: start
 start: demo $(OIDC_PROVIDER) ## Serve the demo commune on http://localhost:$(PORT)/demo and its OpenID provider on OIDC_PORT (none when empty)
@@ -74,7 +74,7 @@ start: demo $(OIDC_PROVIDER) ## Serve the demo commune on http://localhost:$(POR
 	@echo "  Administration Zope   : http://localhost:$(PORT)/manage"
 	@echo "  Connexion             : $(ADMIN_USER) / $$(cat $(VAR)/admin-password)"
 	@echo ""
-	@HOST=$(HOST) PORT=$(PORT) OIDC_PORT=$(OIDC_PORT) $(BIN)/python -m imio.commune.serve
+	@HOST=$(HOST) PORT=$(PORT) OIDC_PORT=$(OIDC_PORT) ADMIN_USER=$(ADMIN_USER) $(BIN)/python -m imio.commune.serve
 
 .PHONY: system-packages
 system-packages: ## Install Debian's Chromium, PostgreSQL, HAProxy, Varnish, Java and Pango when missing

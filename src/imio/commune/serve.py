@@ -20,11 +20,13 @@ from imio.commune.cluster.processes import PROJECT
 from imio.commune.cluster.processes import Stopping
 from imio.commune.cluster.processes import SUPERVISION
 from imio.commune.demo import identity
+from imio.commune.demo.library_sync import start_demo_sync
 from pathlib import Path
 
 import os
 import shutil
 import sys
+import time
 
 
 PROVIDER_SECONDS = 30
@@ -60,6 +62,20 @@ def instance_process(var: Path, host: str, port: int) -> ManagedProcess:
         {**os.environ, **identity.instance_environment(var)},
         None,
     )
+
+
+def answering(instance: ManagedProcess, url: str):
+    """A wait for the instance to serve ``url``: False if it stops first."""
+
+    def wait(timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while instance.running() and time.monotonic() < deadline:
+            if http_status(url) == 200:
+                return True
+            time.sleep(1)
+        return False
+
+    return wait
 
 
 def wait_for_an_end(*processes: ManagedProcess) -> ManagedProcess:
@@ -126,6 +142,10 @@ def supervise() -> int:
                 flush=True,
             )
         instance.start()
+        local = "127.0.0.1" if host == "0.0.0.0" else host  # noqa: S104
+        demo = f"http://{local}:{port}/demo"
+        user = os.environ.get("ADMIN_USER", "admin")
+        start_demo_sync(demo, var, user, answering(instance, demo))
         ended = wait_for_an_end(*filter(None, (provider, instance)))
         if ended is provider:
             print(

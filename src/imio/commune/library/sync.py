@@ -18,6 +18,7 @@ from zope.annotation.interfaces import IAnnotations
 
 import http.client
 import json
+import os
 import socket
 import time
 import transaction
@@ -29,8 +30,9 @@ import urllib.request
 CURSOR_KEY = "imio.commune.library.cursor"
 FOLDER = "demarches"
 ATTEMPTS = 3
-# Seconds to wait before the second and the third attempt.
-BACKOFF = (2, 5)
+# Seconds to wait before the second and the third attempt; an operator may
+# set others in IMIO_LIBRARY_RETRY_SECONDS ("2 5").
+BACKOFF = (2.0, 5.0)
 PAGE_LIMIT = 200
 # A feed that keeps saying "more" past this many pages is broken.
 MAX_PAGES = 1000
@@ -212,9 +214,10 @@ class Feed:
         if etag:
             headers["If-None-Match"] = etag
         problem = ""
+        pauses = backoff()
         for attempt in range(ATTEMPTS):
             if attempt:
-                self.clock.sleep(BACKOFF[attempt - 1])
+                self.clock.sleep(pauses[attempt - 1])
             try:
                 request = urllib.request.Request(url, headers=headers)  # noqa: S310
                 return self.read(request)
@@ -242,6 +245,19 @@ class Feed:
             body = response.read()
             etag = response.headers.get("ETag")
         return checked_page(self.url, body), etag
+
+
+def backoff() -> tuple[float, ...]:
+    """The pauses between attempts: IMIO_LIBRARY_RETRY_SECONDS, else BACKOFF."""
+    try:
+        pauses = tuple(
+            float(each) for each in os.environ["IMIO_LIBRARY_RETRY_SECONDS"].split()
+        )
+    except (KeyError, ValueError):
+        return BACKOFF
+    if len(pauses) != ATTEMPTS - 1 or any(not 0 <= each <= 60 for each in pauses):
+        return BACKOFF
+    return pauses
 
 
 def unreachable(reason) -> str:

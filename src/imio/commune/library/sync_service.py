@@ -2,7 +2,9 @@
 
 from imio.commune.library.sync import RESULT
 from imio.commune.library.sync import sync_site
+from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
+from zope.interface import alsoProvides
 
 
 class LibrarySyncPost(Service):
@@ -12,6 +14,9 @@ class LibrarySyncPost(Service):
     """
 
     def reply(self):
+        # An API call of managers, JSON only (plone.rest answers no HTML form),
+        # as plone.restapi's own write services: no form authenticator.
+        alsoProvides(self.request, IDisableCSRFProtection)
         row = sync_site(self.context)
         if row[RESULT].startswith("échec"):
             self.request.response.setStatus(502)

@@ -233,7 +233,7 @@ class TestLibrarySync(unittest.TestCase):
         self.feed.failures = [(503, b"", None), (502, b"", None)]
         row = self.sync()
         self.assertEqual(row["créées"], 1)
-        self.assertEqual(self.clock.pauses, [2, 5])
+        self.assertEqual(self.clock.pauses, [2.0, 5.0])
 
     def test_a_library_that_keeps_failing_leaves_the_site_as_it_was(self):
         self.feed.failures = [(503, b"", None)] * 3
@@ -260,7 +260,7 @@ class TestLibrarySync(unittest.TestCase):
             row["résultat"],
         )
         self.assertEqual(len(row["résultat"].splitlines()), 1)
-        self.assertEqual(self.clock.pauses, [2, 5])
+        self.assertEqual(self.clock.pauses, [2.0, 5.0])
 
     def test_a_refusal_is_not_retried_and_says_why(self):
         refusal = {"error": "le paramètre limit doit être compris entre 1 et 1000."}
