@@ -50,6 +50,14 @@ class SyncError(Exception):
     """The sync cannot go on; the message is one French line."""
 
 
+class Refused(SyncError):
+    """The library refused a request (4xx): retrying it would not help."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
 def subscription_of(site) -> dict | None:
     """The site's ``library`` answers, None when it has not subscribed."""
     return (stored_answers(site) or {}).get("library")
@@ -179,6 +187,19 @@ class Feed:
     def pull(self, cursor: str | None, etag: str | None) -> dict | None:
         """Every change after the cursor; None when the library has nothing new.
 
+        A cursor the library refuses (a library restored from an older backup
+        does not know it) starts again from every published sheet.
+        """
+        try:
+            return self.pull_from(cursor, etag)
+        except Refused as exc:
+            if cursor is None or exc.status != 400:
+                raise
+            return self.pull_from(None, None)
+
+    def pull_from(self, cursor: str | None, etag: str | None) -> dict | None:
+        """The changes after the cursor, page by page.
+
         Pages are read until one brings no change, so that the ETag kept is
         that of the next pull's first request: a later pull with nothing new
         costs one 304.
@@ -225,7 +246,7 @@ class Feed:
                 if exc.code == 304:
                     return None
                 if exc.code < 500:
-                    raise SyncError(refusal(self.url, exc)) from exc
+                    raise Refused(refusal(self.url, exc), exc.code) from exc
                 problem = f"erreur {exc.code}"
             except TimeoutError:
                 problem = f"pas de réponse en {self.timeout} s"

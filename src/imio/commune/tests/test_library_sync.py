@@ -273,6 +273,23 @@ class TestLibrarySync(unittest.TestCase):
         )
         self.assertEqual(self.clock.pauses, [])
 
+    def test_a_cursor_the_library_refuses_starts_again(self):
+        IAnnotations(self.site)[CURSOR_KEY] = {
+            "url": self.feed.url,
+            "language": "fr",
+            "cursor": "5",
+            "etag": '"5-fr-5"',
+        }
+        refusal = {"error": "le curseur 5 est plus récent que le dernier changement."}
+        self.feed.failures = [(400, refusal, None)]
+        self.feed.pages = {None: page("1", entry("mariage")), "1": page("1")}
+        row = self.sync()
+        self.assertEqual((row["créées"], row["résultat"]), (1, "synchronisé"))
+        asked = [path for path, _etag in self.feed.requests]
+        self.assertIn("since=5", asked[0])
+        self.assertNotIn("since", asked[1])
+        self.assertEqual(IAnnotations(self.site)[CURSOR_KEY]["cursor"], "1")
+
     def test_not_a_feed(self):
         self.feed.failures = [(200, b"<html>Plone</html>", None)]
         row = self.sync()
