@@ -25,15 +25,26 @@ defaults
 
 frontend www
     bind {host}:{port}
+    # Varnish's probe, answered here at once, even when every instance is
+    # busy and requests queue: it fails only when no instance is up.
+    monitor-uri {health}
+    monitor fail if {{ nbsrv(instances) lt 1 }}
     default_backend instances
 
 backend instances
     balance leastconn
     option httpchk GET /@@health
     http-check expect status 200
-    default-server inter 1s fall 2 rise 2 maxconn 4
+    # An instance's check waits behind its 4 busy threads in a storm: a
+    # busy instance is not a failing one. A stopped one is refused at once.
+    timeout check 10s
+    default-server inter 1s fall 3 rise 2 maxconn 4
 {servers}
 """
+
+
+# What HAProxy answers itself for Varnish's probe (see TEMPLATE).
+BALANCER_HEALTH = "/haproxy-health"
 
 
 def haproxy_config(host: str, port: int, instances: list[tuple[str, int]]) -> str:
@@ -42,7 +53,9 @@ def haproxy_config(host: str, port: int, instances: list[tuple[str, int]]) -> st
         f"    server {name} 127.0.0.1:{instance_port} check"
         for name, instance_port in instances
     )
-    return TEMPLATE.format(host=host, port=port, servers=servers)
+    return TEMPLATE.format(
+        host=host, port=port, servers=servers, health=BALANCER_HEALTH
+    )
 
 
 class LoadBalancer:

@@ -5,12 +5,14 @@ address Varnish listens on, the balancer behind it, and the addresses of the
 instances (the only ones allowed to purge). Varnish has one backend, the
 balancer: HAProxy already spreads the requests on the least busy instance,
 queues them (4 at a time per instance) and takes a failing instance out;
-Varnish probes the balancer's ``/@@health``, which fails only when no
-instance answers, and then serves its stale pages for ``grace`` seconds.
+Varnish probes the balancer's ``/haproxy-health``, which HAProxy answers
+itself, even when every instance is busy, and fails only when no instance is
+up; Varnish then serves its stale pages for ``grace`` seconds.
 """
 
 from dataclasses import dataclass
 from dataclasses import field
+from imio.commune.cluster.haproxy import BALANCER_HEALTH
 from imio.commune.cluster.processes import ManagedProcess
 from pathlib import Path
 
@@ -48,7 +50,7 @@ backend balancer {{
     .first_byte_timeout = 120s;
     .between_bytes_timeout = 60s;
     .probe = {{
-        .url = "/@@health";
+        .url = "{probe_url}";
         .interval = 1s;
         .timeout = 2s;
         .window = 3;
@@ -231,6 +233,7 @@ def vcl(settings: VarnishSettings) -> str:
     return TEMPLATE.format(
         backend_host=settings.backend_host,
         backend_port=settings.backend_port,
+        probe_url=BALANCER_HEALTH,
         purgers="\n".join(_acl_entry(address) for address in settings.purgers),
         auth_cookies=_vcl_regex(f"(^|;\\s*)({cookies})="),
         private_paths=_vcl_regex("|".join(settings.private_paths)),
