@@ -12,6 +12,10 @@ from imio.commune.testing import COMMUNE_SITE_ID
 from imio.commune.testing import IMIO_COMMUNE_FUNCTIONAL_TESTING
 from imio.website.content.procedure.content import SECTIONS
 from plone import api
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
+from plone.app.testing import TEST_USER_NAME
+from plone.app.testing import TEST_USER_PASSWORD
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 from zope.annotation.interfaces import IAnnotations
@@ -21,6 +25,7 @@ import argparse
 import contextlib
 import io
 import json
+import requests
 import threading
 import transaction
 import unittest
@@ -306,6 +311,37 @@ class TestLibrarySync(unittest.TestCase):
             "échec : le site n'est abonné à aucune bibliothèque (clé library "
             "du profil).",
         )
+
+    def test_rest_trigger_for_managers_only(self):
+        self.feed.pages = {None: page("1", entry("mariage")), "1": page("1")}
+        url = f"{self.site.absolute_url()}/@library-sync"
+        headers = {"Accept": "application/json"}
+        anonymous = requests.post(url, headers=headers, timeout=60)
+        self.assertEqual(anonymous.status_code, 401)
+        member = requests.post(
+            url, headers=headers, auth=(TEST_USER_NAME, TEST_USER_PASSWORD), timeout=60
+        )
+        self.assertEqual(member.status_code, 401)
+        self.assertEqual(self.feed.requests, [])
+        manager = requests.post(
+            url,
+            headers=headers,
+            auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD),
+            timeout=60,
+        )
+        self.assertEqual(manager.status_code, 200, manager.text)
+        self.assertEqual(manager.json()["créées"], 1)
+        transaction.begin()
+        self.assertEqual(list(self.copies()), ["mariage"])
+        self.feed.failures = [(404, b"Not Found", None)]
+        failed = requests.post(
+            url,
+            headers=headers,
+            auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD),
+            timeout=60,
+        )
+        self.assertEqual(failed.status_code, 502)
+        self.assertTrue(failed.json()["résultat"].startswith("échec : la bibliothèque"))
 
     def run_command(self, *names) -> tuple[int, list]:
         args = argparse.Namespace(sites=list(names))
