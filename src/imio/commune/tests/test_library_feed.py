@@ -8,6 +8,7 @@ from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
 from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.app.textfield.value import RichTextValue
 from zope.component.hooks import setSite
 from zope.event import notify
@@ -128,6 +129,22 @@ class TestLibraryFeed(unittest.TestCase):
         self.assertGreater(int(page["cursor"]), int(cursor))
         # The German sheet did not change.
         self.assertEqual(self.changes(language="de", since=german)["changes"], [])
+
+    def test_an_editors_change_over_the_rest_api_is_the_next_version(self):
+        cursor = self.changes(language="de")["cursor"]
+        edited = requests.patch(
+            f"{self.root}/{LIBRARY_SITE_ID}/de/permis-urbanisme",
+            json={"title": "Baugenehmigung"},
+            headers={"Accept": "application/json"},
+            auth=(SITE_OWNER_NAME, SITE_OWNER_PASSWORD),
+            timeout=30,
+        )
+        self.assertEqual(edited.status_code, 204, edited.text)
+        [entry] = self.changes(language="de", since=cursor)["changes"]
+        self.assertEqual(
+            (entry["key"], entry["title"], entry["version"]),
+            ("permis-urbanisme", "Baugenehmigung", 2),
+        )
 
     def test_an_unpublished_sheet_is_withdrawn_and_tells_nothing_more(self):
         cursor = self.changes(language="fr")["cursor"]
