@@ -13,6 +13,7 @@ from imio.commune.cluster.processes import ManagedProcess
 from pathlib import Path
 from imio.commune.demo.library_sync import sync_demo
 from plone.testing import Layer
+from ZODB.FileStorage import FileStorage
 from tests.instance import BIN
 from tests.instance import ROOT
 from tests.test_cli_plain_shell import shell_blocks
@@ -141,6 +142,14 @@ class Instance:
     @property
     def data_fs(self) -> Path:
         return self.var / "filestorage" / "Data.fs"
+
+    def last_transaction(self) -> bytes:
+        """The id of the database's last transaction, read beside the instance."""
+        storage = FileStorage(str(self.data_fs), read_only=True)
+        try:
+            return storage.lastTransaction()
+        finally:
+            storage.close()
 
 
 class LibraryAndCommuneLayer(Layer):
@@ -294,6 +303,7 @@ class TestLibraryAndCommune(unittest.TestCase):
     def test_nothing_new_writes_nothing(self):
         self.sync()
         size = self.commune.data_fs.stat().st_size
+        last = self.commune.last_transaction()
         row = self.sync()
         self.assertEqual(row["résultat"], "inchangé")
         self.assertEqual(
@@ -301,6 +311,7 @@ class TestLibraryAndCommune(unittest.TestCase):
             [0, 0, 0, 0],
         )
         self.assertEqual(self.commune.data_fs.stat().st_size, size)
+        self.assertEqual(self.commune.last_transaction(), last)
 
     def test_make_start_line(self):
         with tempfile.TemporaryDirectory() as var:
