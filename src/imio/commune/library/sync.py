@@ -133,7 +133,9 @@ def apply_changes(site, subscription, language, changes, row) -> None:
     folder = site.get(FOLDER)
     if folder is None:
         raise SyncError(f"le site n'a pas de rubrique {FOLDER} pour les copies.")
-    copies = copies_by_key(site)
+    copies = copies_by_key(
+        site, {entry["key"] for entry in changes if entry.get("key")}
+    )
     for entry in changes:
         if entry.get("language", language) != language or not entry.get("key"):
             continue
@@ -154,13 +156,36 @@ def apply_changes(site, subscription, language, changes, row) -> None:
             row[COUNTS[outcome]] += 1
 
 
-def copies_by_key(site) -> dict:
-    """The site's copies of library sheets, by the sheet's key."""
+def copies_by_key(site, keys: set | None = None) -> dict:
+    """The site's copies of library sheets, by the sheet's key.
+
+    With ``keys``, only the copies whose id may be one of theirs (``key`` or
+    ``key-2``...) are woken, as long as each key is found that way: an
+    incremental sync of one sheet reads one copy, not all of them. A key not
+    found (a new sheet, a copy an editor renamed) reads them all.
+    """
     catalog = api.portal.get_tool("portal_catalog")
-    copies = {}
-    for brain in catalog.unrestrictedSearchResults(
+    brains = catalog.unrestrictedSearchResults(
         object_provides=ILibraryCopy.__identifier__
-    ):
+    )
+    if keys is not None:
+        copies = copies_of(
+            brain for brain in brains if possible_keys(brain.getId) & keys
+        )
+        if keys <= copies.keys():
+            return copies
+    return copies_of(brains)
+
+
+def possible_keys(copy_id: str) -> set:
+    """The keys a copy's id may stand for: itself, or ``key`` for ``key-2``."""
+    base, _, number = copy_id.rpartition("-")
+    return {copy_id, base} if number.isdigit() else {copy_id}
+
+
+def copies_of(brains) -> dict:
+    copies = {}
+    for brain in brains:
         obj = brain._unrestrictedGetObject()
         state = copy_state(obj)
         if state is not None:
