@@ -166,6 +166,10 @@ lighthouse: install system-packages $(LIGHTHOUSE) ## Lighthouse scores of home, 
 bench-fleet: install ## Deploy all 261 Walloon communes into one FileStorage (long)
 	$(BIN)/python bench/fleet.py
 
+.PHONY: bench-library
+bench-library: install ## Sync 261 communes with a library of 150 sheets over HTTP (long)
+	$(BIN)/python bench/library_sync.py
+
 .PHONY: screenshots
 screenshots: install system-packages ## Refresh the guides' screenshots from the browser tests
 	@IMIO_SCREENSHOTS=docs $(BIN)/python tests/run.py --test-path $(CURDIR)/tests -t browser
