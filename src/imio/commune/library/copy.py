@@ -85,6 +85,45 @@ def create_copy(folder, entry: dict):
     return obj
 
 
+def adopt_procedure(obj, entry: dict) -> str:
+    """The commune's own procedure of the sheet's name becomes its copy.
+
+    What the commune wrote stays: a section that differs from the library's
+    is overridden and waits for the editor's review (keep or take), an empty
+    one inherits, one that says the same inherits. Its title, description,
+    taxonomies, service, online form and state stay as they are. "flagged"
+    when a section waits for review, else "updated".
+    """
+    if copy_state(obj) is not None:
+        raise ValueError(f"{obj.absolute_url()} est déjà une copie de la bibliothèque")
+    master = entry_sections(entry)
+    modes, pending = {}, {}
+    for name in SECTIONS:
+        local = text_of(obj, name)
+        if not squash(local) or same_html(local, master[name]):
+            modes[name] = "inherit"
+            set_text(obj, name, master[name])
+        else:
+            modes[name] = "override"
+            pending[name] = master[name]
+    alsoProvides(obj, ILibraryCopy)
+    IAnnotations(obj)[ANNOTATION] = PersistentMapping({
+        "key": entry["key"],
+        "language": entry.get("language", ""),
+        "uid": entry.get("uid", ""),
+        "url": entry.get("url", ""),
+        "version": entry.get("version", 0),
+        "master": master,
+        "modes": modes,
+        "notes": {},
+        "pending": pending,
+        "withdrawn": False,
+        "meta": entry_meta(entry),
+    })
+    changed(obj)
+    return "flagged" if pending else "updated"
+
+
 def sections_view(obj) -> list[dict]:
     """Per section: its name, translated title, mode and whether it awaits review."""
     state = copy_state(obj)

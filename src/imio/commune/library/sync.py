@@ -9,8 +9,10 @@ a feed with nothing new (304, or no change) writes nothing at all.
 from imio.commune.answers import stored_answers
 from imio.commune.library.copy import apply_entry
 from imio.commune.library.copy import copy_state
+from imio.commune.library.copy import adopt_procedure
 from imio.commune.library.copy import create_copy
 from imio.commune.library.interfaces import ILibraryCopy
+from imio.website.content.procedure.content import IProcedure
 from imio.commune.library.subscription import selected
 from persistent.mapping import PersistentMapping
 from plone import api
@@ -147,13 +149,27 @@ def apply_changes(site, subscription, language, changes, row) -> None:
         elif copy is None and not entry.get("withdrawn"):
             if not selected(subscription["sheets"], entry):
                 continue
-            copies[entry["key"]] = create_copy(folder, entry)
-            outcome = "created"
+            local = own_procedure(folder, entry["key"])
+            if local is not None:
+                # The commune wrote it itself: that page becomes the copy.
+                outcome = adopt_procedure(local, entry)
+                copies[entry["key"]] = local
+            else:
+                copies[entry["key"]] = create_copy(folder, entry)
+                outcome = "created"
         else:
             # Out of the selection: the copy stays as it is, never deleted.
             continue
         if outcome in COUNTS:
             row[COUNTS[outcome]] += 1
+
+
+def own_procedure(folder, key: str):
+    """The commune's own procedure named as the sheet, if there is one."""
+    obj = folder.get(key)
+    if obj is None or not IProcedure.providedBy(obj) or ILibraryCopy.providedBy(obj):
+        return None
+    return obj
 
 
 def copies_by_key(site, keys: set | None = None) -> dict:
