@@ -12,7 +12,11 @@ from imio.commune.cluster.processes import http_status
 from imio.commune.cluster.processes import ManagedProcess
 from pathlib import Path
 from imio.commune.demo.library_sync import sync_demo
+from imio.commune.tests.test_cpsv_ap import violations
 from plone.testing import Layer
+from rdflib import Graph
+from rdflib import Namespace
+from rdflib.namespace import RDF
 from ZODB.FileStorage import FileStorage
 from tests.instance import BIN
 from tests.instance import ROOT
@@ -31,6 +35,7 @@ import yaml
 
 LIBRARY_PROFILE = ROOT / "profiles" / "bibliotheque.yaml"
 COMMUNE = "gesves"
+CPSV = Namespace("http://purl.org/vocab/cpsv#")
 DOCS = ROOT / "docs" / "operators" / "library.md"
 UNITS = ROOT / "instance" / "systemd"
 
@@ -299,6 +304,23 @@ class TestLibraryAndCommune(unittest.TestCase):
             self.library.start("bibliotheque")
         row = self.sync()
         self.assertIn(row["résultat"], ("synchronisé", "inchangé"))
+
+    def test_the_communes_catalogue_with_its_copies_conforms(self):
+        """CPSV-AP of the subscribed commune, read back with the official shapes."""
+        self.sync()
+        url = f"{self.commune.url}/{COMMUNE}/@@cpsv-ap"
+        answer = requests.get(url, headers={"Accept": "text/turtle"}, timeout=120)
+        self.assertEqual(answer.status_code, 200, answer.text[:500])
+        catalogue = Graph().parse(data=answer.text, format="turtle")
+        self.assertEqual(violations(catalogue), [])
+        services = set(catalogue.subjects(RDF.type, CPSV.PublicService))
+        self.assertGreaterEqual(len(services), len(self.layer["sheets"]))
+        for key in ("carte-identite", "permis-de-conduire", "kids-id"):
+            page = f"{self.commune.url}/{COMMUNE}/demarches/{key}/@@cpsv-ap"
+            answer = requests.get(page, headers={"Accept": "text/turtle"}, timeout=60)
+            self.assertEqual(answer.status_code, 200, key)
+            export = Graph().parse(data=answer.text, format="turtle")
+            self.assertEqual(violations(export), [], key)
 
     def test_nothing_new_writes_nothing(self):
         self.sync()
