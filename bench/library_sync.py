@@ -136,7 +136,8 @@ def step_baseline(site_id: str, library: str) -> dict:
         if since is not None:
             query["since"] = since
         url = f"{library}/@library-changes?{urllib.parse.urlencode(query)}"
-        request = urllib.request.Request(url, headers={"Accept": "application/json"})
+        headers = {"Accept": "application/json"}
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310
         with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
             page = json.load(response)
         print(url, file=sys.stderr)
@@ -315,16 +316,18 @@ def main() -> None:
         if process is not None:
             process.stop()
         shutil.rmtree(var, ignore_errors=True)
-    communes = args.communes
+    communes = len(first["rows"])
     print(
         f"\nLibrary of {grown['per_language']} sheets per language (fr, de), "
-        f"served by one instance on 127.0.0.1; {communes} bare communes "
+        f"served by one instance on 127.0.0.1; {args.communes} bare communes "
         "subscribed to it in one FileStorage"
     )
     print(
         f"  deploying the communes            : {deploy_seconds:8.1f} s "
         f"({len(not_created)} not created)"
     )
+    for row in not_created:
+        print(f"    {row['site']}: {row['résultat']}")
     report_sync("First sync of the fleet (imio-commune sync)", first, communes)
     growth = (after_first - before) / communes
     baseline_growth = after_baseline - after_first
