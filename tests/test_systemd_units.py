@@ -246,9 +246,16 @@ class TestSystemdUnits(unittest.TestCase):
 
     def test_the_guide_shows_three_blocks(self):
         self.assertEqual(len(self.blocks), 3)
+        # The library's nightly sync is in the library's guide (and its test).
         self.assertEqual(
             sorted(path.name for path in UNITS.iterdir()),
-            ["imio-instance.service", "imio-instance@.service", "imio-zeo.service"],
+            [
+                "imio-instance.service",
+                "imio-instance@.service",
+                "imio-library-sync.service",
+                "imio-library-sync.timer",
+                "imio-zeo.service",
+            ],
         )
 
     def test_systemd_analyze_verify_finds_nothing_to_say(self):
