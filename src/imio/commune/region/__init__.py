@@ -1,0 +1,1 @@
+"""The regional agenda: events and news gathered from the fleet's communes."""
