@@ -170,6 +170,10 @@ bench-fleet: install ## Deploy all 261 Walloon communes into one FileStorage (lo
 bench-library: install ## Sync 261 communes with a library of 150 sheets over HTTP (long)
 	$(BIN)/python bench/library_sync.py
 
+.PHONY: bench-region
+bench-region: install ## Harvest 261 communes' events into the regional agenda, and its page next to stock Plone's listing (long)
+	$(BIN)/python bench/region.py
+
 .PHONY: screenshots
 screenshots: install system-packages ## Refresh the guides' screenshots from the browser tests
 	@IMIO_SCREENSHOTS=docs $(BIN)/python tests/run.py --test-path $(CURDIR)/tests -t browser
