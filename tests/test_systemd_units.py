@@ -246,7 +246,8 @@ class TestSystemdUnits(unittest.TestCase):
 
     def test_the_guide_shows_three_blocks(self):
         self.assertEqual(len(self.blocks), 3)
-        # The library's nightly sync is in the library's guide (and its test).
+        # The library's nightly sync and the region's hourly harvest are in
+        # their own guides (and their tests).
         self.assertEqual(
             sorted(path.name for path in UNITS.iterdir()),
             [
@@ -254,6 +255,8 @@ class TestSystemdUnits(unittest.TestCase):
                 "imio-instance@.service",
                 "imio-library-sync.service",
                 "imio-library-sync.timer",
+                "imio-region-sync.service",
+                "imio-region-sync.timer",
                 "imio-zeo.service",
             ],
         )
