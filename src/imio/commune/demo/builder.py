@@ -1,5 +1,8 @@
 """Load the demo content of content/*.yaml into a commune site, once.
 
+A profile's ``demo_content: true`` loads these files; a profile may instead
+give its own sections as a list (``demo_content: [{container: agenda, …}]``),
+in the same format: the demo's neighbouring communes have their own events.
 Each file names a `container` (a path from the site root), a `type`, the
 `defaults` of its items (and of their own) and its `items`; an item has an
 `id` (a path below the container), the fields of its type, a `review_state`,
@@ -72,8 +75,11 @@ def demo_data() -> dict[str, dict]:
     }
 
 
-def demo_items() -> dict[str, dict]:
-    """Every item by its path from the site root, children after parents."""
+def demo_items(sections: list[dict] | None = None) -> dict[str, dict]:
+    """Every item of the sections (the content files without them) by its
+    path from the site root, children after parents."""
+    if sections is None:
+        sections = list(demo_data().values())
     items = {}
 
     def add(container: str, entry: dict, defaults: dict) -> None:
@@ -82,7 +88,7 @@ def demo_items() -> dict[str, dict]:
         for child in entry.get("items", ()):
             add(path, child, defaults)
 
-    for section in demo_data().values():
+    for section in sections:
         defaults = section.get("defaults", {})
         for entry in section["items"]:
             entry = {"type": section["type"], **entry}
@@ -114,7 +120,8 @@ class DemoContent:
         self.site = site
         self.now = now
         self.today: date = now.date()
-        self.items = demo_items()
+        sections = answers.get("demo_content")
+        self.items = demo_items(sections if isinstance(sections, list) else None)
         self.record = set(IAnnotations(site).get(RECORD_KEY, ()))
         self.created: list[str] = []
         self.done: set[str] = set()

@@ -39,8 +39,10 @@ import sys
 import tempfile
 import transaction
 import unittest
+import yaml
 
 
+GESVES_PROFILE = Path(__file__).parents[4] / "profiles" / "gesves.yaml"
 DEMO_SITE_ID = "namur"
 DEMO_ANSWERS = {
     "site_id": DEMO_SITE_ID,
@@ -105,7 +107,7 @@ class TestDemoContent(unittest.TestCase):
             "Sitting": 5,
             "Place": 4,
             "News Item": 6,
-            "Event": 6,
+            "Event": 7,
             "Publication": 3,
             "Alert": 1,
         }
@@ -118,8 +120,8 @@ class TestDemoContent(unittest.TestCase):
 
     def test_everything_is_published_and_anonymous_sees_it(self):
         record = IAnnotations(self.site)[RECORD_KEY]
-        # 64 items and the PDF of each of the 3 publications.
-        self.assertEqual(len(record), 67)
+        # 65 items and the PDF of each of the 3 publications.
+        self.assertEqual(len(record), 68)
         for path in record:
             item = self.site.unrestrictedTraverse(path)
             # Files have no workflow: their publication shows them.
@@ -157,7 +159,7 @@ class TestDemoContent(unittest.TestCase):
 
     def test_dates_are_counted_from_the_deployment(self):
         now = datetime.now(TIMEZONE)
-        self.assertEqual(len(get_events(self.site, start=now)), 6)
+        self.assertEqual(len(get_events(self.site, start=now)), 7)
         upcoming = count(
             self.site, "Sitting", start={"query": DateTime(), "range": "min"}
         )
@@ -217,7 +219,7 @@ class TestDatesOnAFixedClock(unittest.TestCase):
 
     def test_events_stay_ahead(self):
         events = [path for path in self.items if path.startswith("agenda/")]
-        self.assertEqual(len(events), 6)
+        self.assertEqual(len(events), 7)
         for path in events:
             start, end = self.computed(path, "start"), self.computed(path, "end")
             self.assertGreater(start, self.now, path)
@@ -297,7 +299,7 @@ class TestWithoutDemoContent(unittest.TestCase):
             form = add_form(site["e-guichet"], form_id="composition-de-menage")
         answers = {**stored_answers(site), "demo_content": True}
         changes = apply_answers(site, answers)
-        self.assertIn("contenu de démonstration (67 éléments)", changes)
+        self.assertIn("contenu de démonstration (68 éléments)", changes)
         procedures = site["demarches"]
         self.assertEqual(
             procedures["composition-de-menage"].online_form.to_object, form
@@ -306,6 +308,28 @@ class TestWithoutDemoContent(unittest.TestCase):
         # Gesves: the commune's own postal code and name.
         service = site["services"]["urbanisme"]
         self.assertEqual((service.postal_code, service.city), ("5340", "Gesves"))
+
+    def test_a_profile_gives_its_own_demo_content(self):
+        # Gesves, a neighbour of the demo: its profile's own events and news.
+        site = self.layer["app"][COMMUNE_SITE_ID]
+        setSite(site)
+        profile = yaml.safe_load(GESVES_PROFILE.read_text(encoding="utf-8"))
+        answers = {**stored_answers(site), "demo_content": profile["demo_content"]}
+        changes = apply_answers(site, answers)
+        self.assertIn("contenu de démonstration (9 éléments)", changes)
+        self.assertEqual(count(site, "Event"), 4)
+        self.assertEqual(count(site, "News Item"), 2)
+        self.assertEqual(count(site, "Procedure"), 0)
+        agenda = site["agenda"]
+        market = agenda["marche-du-terroir"]
+        self.assertEqual(market.recurrence, "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=FR")
+        self.assertEqual(market.place.to_object.latitude, 50.4016)
+        self.assertTrue(agenda["fermes-ouvertes"].whole_day)
+        festival = agenda["festival-folk"]
+        namur = demo_items()["agenda/festival-folk"]
+        self.assertEqual(festival.title, namur["title"])
+        self.assertEqual(festival.start.astimezone(TIMEZONE).strftime("%H:%M"), "14:00")
+        self.assertEqual(apply_answers(site, answers), [])
 
 
 def page_text(response: requests.Response) -> str:
@@ -383,6 +407,6 @@ class TestDemoProfile(unittest.TestCase):
         self.assertEqual(contents["Procedure"], 20)
         self.assertEqual(contents["Service"], 7)
         self.assertEqual(contents["Person"], 8)
-        self.assertEqual(contents["Event"], 6)
+        self.assertEqual(contents["Event"], 7)
         self.assertEqual(contents["News Item"], 6)
         self.assertEqual(contents["Alert"], 1)
