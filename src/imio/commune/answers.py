@@ -27,6 +27,7 @@ from imio.commune.logo import same_logo
 from imio.commune.mail import apply_mail_queue
 from imio.commune.portlets import remove_root_portlets
 from imio.commune.purge import apply_caching
+from imio.commune.region.subscription import check_region
 from imio.eguichet.content.case.roles import grant_service
 from imio.eguichet.library import FORM_IDS
 from imio.eguichet.library import install_form
@@ -200,6 +201,11 @@ def complete_subscription(answers: dict) -> dict:
     if "library" in answers:
         try:
             answers["library"] = check_subscription(answers["library"])
+        except SubscriptionError as exc:
+            raise AnswersError(exc.field, str(exc)) from exc
+    if "region" in answers:
+        try:
+            answers["region"] = check_region(answers["region"])
         except SubscriptionError as exc:
             raise AnswersError(exc.field, str(exc)) from exc
     return answers
