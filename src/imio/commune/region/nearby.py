@@ -11,7 +11,9 @@ from imio.commune.answers import stored_answers
 from imio.commune.library.sync import ATTEMPTS
 from imio.commune.library.sync import backoff
 from imio.commune.library.sync import unreachable
+from z3c.caching.purge import Purge
 from zope.annotation.interfaces import IAnnotations
+from zope.event import notify
 
 import http.client
 import json
@@ -119,7 +121,8 @@ def refresh_nearby(site, opener=None, clock=None) -> dict:
 
     ``opener(request, timeout=...)`` opens a URL (urllib's urlopen by
     default), ``clock.sleep(seconds)`` waits between attempts (``time``).
-    The list is written only when it changed; on failure it stays.
+    The list is written only when it changed (and the home page purged from
+    a caching proxy then); on failure it stays.
     """
     row = {"site": site.getId(), EVENTS: len(nearby_events(site)), RESULT: ""}
     region = region_answers(site)
@@ -144,5 +147,7 @@ def refresh_nearby(site, opener=None, clock=None) -> dict:
         row[RESULT] = "inchangé"
         return row
     IAnnotations(site)[NEARBY_KEY] = tuple(items)
+    # The home page shows the list: a caching proxy must not keep the old one.
+    notify(Purge(site))
     row[RESULT] = "mis à jour"
     return row

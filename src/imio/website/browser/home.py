@@ -33,6 +33,9 @@ POLITICAL_LIFE = "vie-politique"
 ADMINISTRATION = ("services", "administration")
 # The e-guichet's pages, found by name: the website never imports it.
 MY_REQUESTS = "mes-demarches"
+# Sections that the distribution adds after the agenda, views found by name:
+# the commune's neighbours' events ("Autour de chez vous").
+AFTER_AGENDA = ("commune-home-nearby",)
 
 # Bootstrap icons that Plone serves (plone.staticresources), one per term of
 # the "Je trouve" and "Je suis" taxonomies; a term added later gets DEFAULT_ICON.
@@ -374,6 +377,15 @@ class CommuneHomeView(BrowserView):
             }
             for start, brain in upcoming[:UPCOMING_EVENTS]
         ]
+
+    def after_agenda(self) -> str:
+        """The sections of AFTER_AGENDA that are registered, rendered."""
+        rendered = []
+        for name in AFTER_AGENDA:
+            view = queryMultiAdapter((self.context, self.request), name=name)
+            if view is not None:
+                rendered.append(view())
+        return "".join(rendered)
 
     def procedures_section(self) -> dict | None:
         return self.section(PROCEDURES)
