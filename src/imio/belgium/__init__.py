@@ -1,11 +1,15 @@
 """Belgian reference data and number validation for the communes of Wallonia."""
 
 from imio.belgium.communes import (
+    Arrondissement,
     Commune,
+    arrondissement_of,
+    arrondissement_refnis,
     communes_for_postal_code,
     find_commune,
     get_commune,
     validate_postal_code,
+    walloon_arrondissements,
     walloon_communes,
 )
 from imio.belgium.errors import MESSAGES, InvalidInput
@@ -28,8 +32,11 @@ from imio.belgium.numbers import (
 
 __all__ = [
     "MESSAGES",
+    "Arrondissement",
     "Commune",
     "InvalidInput",
+    "arrondissement_of",
+    "arrondissement_refnis",
     "bic_for_belgian_iban",
     "commune_languages",
     "communes_for_postal_code",
@@ -48,5 +55,6 @@ __all__ = [
     "validate_nrn",
     "validate_postal_code",
     "validate_vat",
+    "walloon_arrondissements",
     "walloon_communes",
 ]

