@@ -11,6 +11,7 @@ from imio.commune.answers import stored_answers
 from imio.commune.library.sync import ATTEMPTS
 from imio.commune.library.sync import backoff
 from imio.commune.library.sync import unreachable
+from imio.commune.region.subscription import region_of
 from z3c.caching.purge import Purge
 from zope.annotation.interfaces import IAnnotations
 from zope.event import notify
@@ -34,11 +35,6 @@ TEXT_FIELDS = ("title", "url", "start", "end", "location")
 
 class NearbyError(Exception):
     """The list cannot be read; the message is one French line."""
-
-
-def region_answers(site) -> dict | None:
-    """The site's ``region`` answers, None when it takes part in no region."""
-    return (stored_answers(site) or {}).get("region") or None
 
 
 def nearby_events(site) -> list[dict]:
@@ -125,7 +121,7 @@ def refresh_nearby(site, opener=None, clock=None) -> dict:
     a caching proxy then); on failure it stays.
     """
     row = {"site": site.getId(), EVENTS: len(nearby_events(site)), RESULT: ""}
-    region = region_answers(site)
+    region = region_of(site)
     if not region:
         row[RESULT] = (
             "échec : le site ne participe à aucun agenda régional "

@@ -8,7 +8,7 @@ nothing when the list is empty.
 from datetime import datetime
 from imio.commune import _
 from imio.commune.region.nearby import nearby_events
-from imio.commune.region.nearby import region_answers
+from imio.commune.region.subscription import region_of
 from imio.website.browser.home import CommuneHomeView
 from imio.website.opening_hours import TIMEZONE
 from Products.Five import BrowserView
@@ -43,5 +43,5 @@ class NearbySection(BrowserView):
         return {**item, "date": {"iso": day["iso"], "label": label}}
 
     def agenda_url(self) -> str | None:
-        region = region_answers(self.context)
+        region = region_of(self.context)
         return region["url"] if region else None
