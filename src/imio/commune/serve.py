@@ -20,7 +20,7 @@ from imio.commune.cluster.processes import PROJECT
 from imio.commune.cluster.processes import Stopping
 from imio.commune.cluster.processes import SUPERVISION
 from imio.commune.demo import identity
-from imio.commune.demo.library_sync import start_demo_sync
+from imio.commune.demo.region_sync import start_demo_syncs
 from pathlib import Path
 
 import os
@@ -145,7 +145,7 @@ def supervise() -> int:
         local = "127.0.0.1" if host == "0.0.0.0" else host  # noqa: S104
         demo = f"http://{local}:{port}/demo"
         user = os.environ.get("ADMIN_USER", "admin")
-        start_demo_sync(demo, var, user, answering(instance, demo))
+        start_demo_syncs(f"http://{local}:{port}", var, user, answering(instance, demo))
         ended = wait_for_an_end(*filter(None, (provider, instance)))
         if ended is provider:
             print(

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import base64
 import json
-import threading
 import urllib.error
 import urllib.request
 
@@ -63,15 +62,3 @@ def sync_demo(site_url: str, var: Path, user: str) -> str:
         message = " ".join(str(exc).split())
         return f"  Bibliothèque des démarches : synchronisation impossible ({message})."
     return f"  Bibliothèque des démarches : {summary(row)}"
-
-
-def start_demo_sync(site_url: str, var: Path, user: str, answers) -> threading.Thread:
-    """In the background: wait until ``answers()``, then sync and print the line."""
-
-    def work():
-        if answers(timeout=ANSWER_SECONDS):
-            print(sync_demo(site_url, var, user), flush=True)
-
-    thread = threading.Thread(target=work, name="demo-library-sync", daemon=True)
-    thread.start()
-    return thread
