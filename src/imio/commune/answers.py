@@ -27,6 +27,7 @@ from imio.commune.logo import same_logo
 from imio.commune.mail import apply_mail_queue
 from imio.commune.portlets import remove_root_portlets
 from imio.commune.purge import apply_caching
+from imio.commune.region.changes import seed_changes
 from imio.commune.region.subscription import check_region
 from imio.eguichet.content.case.roles import grant_service
 from imio.eguichet.library import FORM_IDS
@@ -402,6 +403,9 @@ def apply_answers(site, answers: dict) -> list[str]:
             apply_demo_content(site, answers, changes)
         if answers["kind"] == "library":
             apply_library(site, answers, changes)
+        if answers.get("region"):
+            # Events and news of a site older than the region's change log.
+            seed_changes(site, changes)
     annotations = IAnnotations(site)
     if annotations.get(ANSWERS_KEY) != answers:
         annotations[ANSWERS_KEY] = dict(answers)
