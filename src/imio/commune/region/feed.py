@@ -26,10 +26,12 @@ from plone.restapi.services import Service
 from itertools import islice
 from Products.CMFCore.utils import getToolByName
 
+import logging
 import re
 import unicodedata
 
 
+logger = logging.getLogger("imio.commune.region")
 KINDS = {"Event": "event", "News Item": "news"}
 PLACE_FIELDS = ("street", "postal_code", "city", "latitude", "longitude")
 # What says "free" in a price, in French, German or English, accents and case
@@ -218,6 +220,14 @@ class RegionChangesGet(Service):
         header = self.request.getHeader("If-None-Match") or ""
         return {each.strip().removeprefix("W/") for each in header.split(",")}
 
+    def shown(self, brain, uid: str, language: str) -> dict:
+        """The item's entry; withdrawn, and logged, when it cannot be read."""
+        try:
+            return entry(brain._unrestrictedGetObject(), brain, language)
+        except Exception:
+            logger.exception("@region-changes: %s illisible", brain.getPath())
+            return withdrawn(uid)
+
     def commune(self) -> dict:
         answers = stored_answers(self.context) or {}
         return {
@@ -272,11 +282,11 @@ class RegionChangesGet(Service):
                     more = True
                     break
                 cursor = sequence
-                if brain is None:
-                    changes.append(withdrawn(uid))
-                else:
-                    item = brain._unrestrictedGetObject()
-                    changes.append(entry(item, brain, commune["language"]))
+                changes.append(
+                    withdrawn(uid)
+                    if brain is None
+                    else self.shown(brain, uid, commune["language"])
+                )
             if len(changes) == limit and not more:
                 more = next(pending, None) is not None
         return {

@@ -492,3 +492,15 @@ class TestRegionFeed(unittest.TestCase):
         changes = []
         seed_changes(self.site, changes)
         self.assertEqual(changes, [])
+
+    def test_an_item_that_cannot_be_read_is_no_server_error(self):
+        cursor = self.changes()["cursor"]
+        # Data no edit form gives, written past the catalog.
+        self.market.start = "samedi"
+        region_log(self.site).record(LANE, self.market.UID())
+        transaction.commit()
+        response = self.get(since=cursor)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.json()["changes"], [{"uid": self.market.UID(), "withdrawn": True}]
+        )
