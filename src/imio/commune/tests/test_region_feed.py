@@ -18,6 +18,7 @@ from plone.app.testing import login
 from plone.app.testing import logout
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
+from plone.namedfile.file import NamedBlobImage
 from z3c.relationfield import RelationValue
 from zope.annotation.interfaces import IAnnotations
 from zope.component import getUtility
@@ -26,6 +27,8 @@ from zope.event import notify
 from zope.intid.interfaces import IIntIds
 from zope.lifecycleevent import ObjectModifiedEvent
 
+import io
+import PIL.Image
 import pytz
 import requests
 import transaction
@@ -301,6 +304,18 @@ class TestRegionFeed(unittest.TestCase):
         self.assertEqual(entry["topics"], ["mobilite"])
         self.assertEqual(entry["effective"], "2027-03-01T08:00:00+00:00")
         self.assertIsNone(self.by_uid(self.changes())[self.market.UID()]["effective"])
+
+    def test_the_lead_image_scale(self):
+        data = io.BytesIO()
+        PIL.Image.new("RGB", (1200, 800), (0, 90, 133)).save(data, "JPEG")
+        self.news.image = NamedBlobImage(data=data.getvalue(), filename="gare.jpg")
+        notify(ObjectModifiedEvent(self.news))
+        transaction.commit()
+        image = self.by_uid(self.changes())[self.news.UID()]["image"]
+        self.assertEqual(image, f"{self.site_url}/travaux/@@images/image/preview")
+        response = requests.get(image, timeout=30)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "image/jpeg")
 
     def test_private_items_never_shown(self):
         uids = set(self.by_uid(self.changes()))
