@@ -4,6 +4,7 @@ from datetime import datetime
 from DateTime import DateTime
 from imio.commune.answers import ANSWERS_KEY
 from imio.commune.answers import AnswersError
+from imio.commune.answers import apply_answers
 from imio.commune.answers import complete_answers
 from imio.commune.region.changes import LANE
 from imio.commune.region.changes import region_log
@@ -496,14 +497,17 @@ class TestRegionFeed(unittest.TestCase):
 
     def test_a_site_older_than_the_log_is_seeded_at_deploy(self):
         del IAnnotations(self.site)["imio.commune.region.changes"]
-        changes = []
-        seed_changes(self.site, changes)
-        self.assertEqual(changes, ["imio.commune.region.changes"])
+        answers = complete_answers({**COMMUNE_ANSWERS, "region": REGION})
+        changes = apply_answers(self.site, answers)
+        self.assertIn("imio.commune.region.changes", changes)
         transaction.commit()
         self.assertEqual(
             set(self.by_uid(self.changes())), {self.market.UID(), self.news.UID()}
         )
         # A second deploy: nothing to add.
+        self.assertNotIn(
+            "imio.commune.region.changes", apply_answers(self.site, answers)
+        )
         changes = []
         seed_changes(self.site, changes)
         self.assertEqual(changes, [])
