@@ -95,7 +95,7 @@ _ARRONDISSEMENTS: tuple[Arrondissement, ...] = tuple(
         ("84000", "Neufchâteau", "Neufchâteau", "Neufchâteau", "80000"),
         ("85000", "Virton", "Virton", "Virton", "80000"),
         ("91000", "Dinant", "Dinant", "Dinant", "90000"),
-        ("92000", "Namur", "Namen", "Namür", "90000"),
+        ("92000", "Namur", "Namen", "Namur", "90000"),
         ("93000", "Philippeville", "Philippeville", "Philippeville", "90000"),
     )
 )

@@ -24,7 +24,7 @@ class TestArrondissements(unittest.TestCase):
                 refnis="92000",
                 name_fr="Namur",
                 name_nl="Namen",
-                name_de="Namür",
+                name_de="Namur",
                 province_refnis="90000",
             ),
         )
