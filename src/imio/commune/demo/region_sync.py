@@ -91,7 +91,7 @@ def sync_line(label: str, site_url: str, var: Path, user: str, summary) -> str:
         rows = post_rows(site_url, user, password)
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
-            return f"  {label} : {site_url} n'existe pas (make demo le crée)."
+            return f"  {label} : {site_url}/@region-sync introuvable (404)."
         return (
             f"  {label} : synchronisation refusée ({exc.code} {exc.reason}) ; "
             "voir var/admin-password et ADMIN_USER."
