@@ -11,7 +11,6 @@ from datetime import UTC
 from imio.belgium import arrondissement_refnis
 from imio.belgium import get_commune
 from imio.belgium import InvalidInput
-from imio.commune.region.store import search
 from plone.restapi.services import Service
 
 
@@ -49,6 +48,9 @@ def asked_commune(value):
 
 def nearby_items(site, refnis: str, limit: int, now: datetime) -> list[dict]:
     """The first occurrence of each coming event of the neighbours."""
+    # The store is the harvest's; only a regional site, which has one, asks.
+    from imio.commune.region.store import search
+
     brains = search(
         site,
         kind="event",
