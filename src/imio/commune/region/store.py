@@ -149,51 +149,51 @@ def store_entries(site, commune: dict, entries: list[dict], now: datetime) -> di
     """
     store = get_store(site, create=True)
     record = commune_record(commune)
-    refnis = record["refnis"]
     until = now + timedelta(days=horizon_days(site))
     counts = {"created": 0, "updated": 0, "withdrawn": 0, "refused": []}
     touched = set()
     for entry in entries:
-        uid = entry.get("uid")
-        if not uid:
-            continue
-        source = (refnis, uid)
-        previous = store.sources.get(source)
-        if entry.get("withdrawn"):
-            if previous is not None:
-                leave(store, source, previous)
-                touched.add(previous)
-                counts["withdrawn"] += 1
-            continue
-        if entry.get("type") == "event":
-            try:
-                expand(entry, now, until)
-            except (RecurrenceError, ValueError, TypeError) as exc:
-                counts["refused"].append((entry.get("title", uid), str(exc)))
-                if previous is not None:
-                    leave(store, source, previous)
-                    touched.add(previous)
-                continue
-        key = group_key(refnis, entry)
-        if previous is not None and previous != key:
-            leave(store, source, previous)
-            touched.add(previous)
-        group = store.groups.get(key)
-        if group is None:
-            group = store.groups[key] = PersistentMapping(
-                kind=entry.get("type", "news"), entries={}, communes={}, dates=0
-            )
-        entries_of = dict(group["entries"])
-        entries_of[source] = dict(entry)
-        communes = dict(group["communes"])
-        communes[refnis] = record
-        group["entries"], group["communes"] = entries_of, communes
-        store.sources[source] = key
-        touched.add(key)
-        counts["updated" if previous is not None else "created"] += 1
+        if entry.get("uid"):
+            store_one(store, record, entry, (now, until), counts, touched)
     for key in touched:
         reindex_group(store, key, now, until)
     return counts
+
+
+def store_one(store, record, entry, window, counts, touched) -> None:
+    """One entry of the commune's feed into its group, counted."""
+    refnis, uid = record["refnis"], entry["uid"]
+    source = (refnis, uid)
+    previous = store.sources.get(source)
+    if entry.get("withdrawn"):
+        if previous is not None:
+            leave(store, source, previous)
+            touched.add(previous)
+            counts["withdrawn"] += 1
+        return
+    if entry.get("type") == "event":
+        try:
+            expand(entry, *window)
+        except (RecurrenceError, ValueError, TypeError) as exc:
+            counts["refused"].append((entry.get("title", uid), str(exc)))
+            if previous is not None:
+                leave(store, source, previous)
+                touched.add(previous)
+            return
+    key = group_key(refnis, entry)
+    if previous is not None and previous != key:
+        leave(store, source, previous)
+        touched.add(previous)
+    group = store.groups.get(key)
+    if group is None:
+        group = store.groups[key] = PersistentMapping(
+            kind=entry.get("type", "news"), entries={}, communes={}, dates=0
+        )
+    group["entries"] = {**group["entries"], source: dict(entry)}
+    group["communes"] = {**group["communes"], refnis: record}
+    store.sources[source] = key
+    touched.add(key)
+    counts["updated" if previous is not None else "created"] += 1
 
 
 def leave(store: Store, source: tuple, key: str) -> None:
@@ -340,7 +340,7 @@ def remove_commune(site, refnis: str) -> int:
         return 0
     now = datetime.now(UTC)
     until = now + timedelta(days=horizon_days(site))
-    sources = [source for source in store.sources.keys() if source[0] == refnis]
+    sources = [source for source in list(store.sources) if source[0] == refnis]
     touched = set()
     for source in sources:
         key = store.sources[source]
