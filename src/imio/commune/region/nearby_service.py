@@ -84,6 +84,11 @@ def nearby_items(site, refnis: str, limit: int, now: datetime) -> list[dict]:
 class RegionNearbyGet(Service):
     """The neighbours' events of one commune, for its site's home page."""
 
+    def check_permission(self):
+        # Open to anonymous clients, as the agenda's pages: viewing the
+        # regional site is the check, not "Use REST API".
+        return
+
     def reply(self):
         try:
             commune = asked_commune(self.request.form.get("refnis"))
