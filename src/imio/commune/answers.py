@@ -28,6 +28,7 @@ from imio.commune.mail import apply_mail_queue
 from imio.commune.portlets import remove_root_portlets
 from imio.commune.purge import apply_caching
 from imio.commune.region.changes import seed_changes
+from imio.commune.region.site import apply_region
 from imio.commune.region.subscription import check_region
 from imio.eguichet.content.case.roles import grant_service
 from imio.eguichet.library import FORM_IDS
@@ -37,6 +38,8 @@ from imio.website.browser.branding import MINIMUM_CONTRAST
 from plone import api
 from zope.annotation.interfaces import IAnnotations
 from zope.i18n import translate
+
+import re
 
 
 ANSWERS_KEY = "imio.commune.answers"
@@ -148,6 +151,73 @@ def complete_library_answers(answers: dict) -> dict:
     return answers
 
 
+REGION_DEFAULTS = {
+    "sections": [],
+    "agent_groups": [],
+    "horizon_days": 365,
+    "timeout": 10,
+}
+REGION_KEYS = ("sources", "horizon_days", "timeout")
+
+
+def complete_region_answers(answers: dict) -> dict:
+    """A regional agenda: no commune, no sections; the communes it gathers."""
+    answers = {**DEFAULTS, **REGION_DEFAULTS, **answers}
+    if "refnis" in answers:
+        raise AnswersError(
+            "refnis", "l'agenda régional n'appartient à aucune commune, retirez-le."
+        )
+    check_branding(answers)
+    if answers["default_language"] in answers["other_languages"]:
+        raise AnswersError("other_languages", "contient déjà la langue principale.")
+    for key in ("library", "region"):
+        if key in answers:
+            raise AnswersError(key, "réservé au profil d'une commune.")
+    if answers["sections"] or answers["eguichet_forms"] or answers["demo_content"]:
+        raise AnswersError(
+            "sections",
+            "l'agenda régional n'a ni rubriques, ni formulaires, ni contenu de "
+            "démonstration : il rassemble ceux des communes.",
+        )
+    answers["sources"] = region_sources(answers.get("sources"))
+    check_region_numbers(answers)
+    return answers
+
+
+def region_sources(sources) -> list[str]:
+    """The communes' addresses, without a final slash, each once."""
+    if not isinstance(sources, list) or not sources:
+        raise AnswersError(
+            "sources",
+            "donnez l'adresse du site d'au moins une commune (http ou https).",
+        )
+    for source in sources:
+        if not isinstance(source, str) or not re.fullmatch(r"https?://\S+", source):
+            raise AnswersError(
+                "sources",
+                f"« {str(source)[:60]} » n'est pas une adresse http ou https.",
+            )
+    cleaned = [source.rstrip("/") for source in sources]
+    if len(set(cleaned)) != len(cleaned):
+        raise AnswersError("sources", "une commune y figure deux fois.")
+    return cleaned
+
+
+def check_region_numbers(answers: dict) -> None:
+    horizon, timeout = answers["horizon_days"], answers["timeout"]
+    if type(horizon) is not int or not 1 <= horizon <= 730:
+        raise AnswersError("horizon_days", "un nombre de jours de 1 à 730.")
+    if type(timeout) not in (int, float) or not 0 < timeout <= 120:
+        raise AnswersError("timeout", "un nombre de secondes de plus de 0 à 120.")
+
+
+def refuse_region_keys(answers: dict) -> None:
+    """A commune's profile has none of the regional agenda's keys."""
+    for key in REGION_KEYS:
+        if key in answers:
+            raise AnswersError(key, "réservé à l'agenda régional (kind: region).")
+
+
 def check_postal_code(answers: dict, commune) -> None:
     """The contact's postal code, when given, is one of the commune's."""
     postal_code = answers.get("contact", {}).get("postal_code")
@@ -166,8 +236,10 @@ def check_postal_code(answers: dict, commune) -> None:
 
 def complete_answers(answers: dict) -> dict:
     """Fill the defaults and check what the schema cannot: commune, colour, codes."""
-    if answers.get("kind") == "library":
-        return complete_library_answers(answers)
+    kinds = {"library": complete_library_answers, "region": complete_region_answers}
+    if answers.get("kind") in kinds:
+        return kinds[answers["kind"]](answers)
+    refuse_region_keys(answers)
     answers = {**DEFAULTS, **answers}
     if answers["library_content"]:
         raise AnswersError(
@@ -403,6 +475,8 @@ def apply_answers(site, answers: dict) -> list[str]:
             apply_demo_content(site, answers, changes)
         if answers["kind"] == "library":
             apply_library(site, answers, changes)
+        if answers["kind"] == "region":
+            apply_region(site, changes)
         if answers.get("region"):
             # Events and news of a site older than the region's change log.
             seed_changes(site, changes)

@@ -4,6 +4,7 @@ from imio.commune.cli import deploy
 from imio.commune.cli import exchange
 from imio.commune.cli import listing
 from imio.commune.cli import new_profile
+from imio.commune.cli import region_sync
 from imio.commune.cli import report
 from imio.commune.cli import sync
 from imio.commune.cli import upgrade
@@ -18,7 +19,16 @@ import os
 import sys
 
 
-COMMANDS = (deploy, upgrade, listing, report, new_profile, exchange, sync)
+COMMANDS = (
+    deploy,
+    upgrade,
+    listing,
+    report,
+    new_profile,
+    exchange,
+    sync,
+    region_sync,
+)
 
 
 ZOPE_CONF = Path("instance") / "etc" / "zope.conf"

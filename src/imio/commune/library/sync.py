@@ -210,7 +210,18 @@ def copies_of(brains) -> dict:
 
 
 class Feed:
-    """The library's change feed for one language, read over HTTP."""
+    """The library's change feed for one language, read over HTTP.
+
+    The regional agenda reads the communes' feeds with the same client
+    (``imio.commune.region.harvest``): ``path``, ``noun`` (the source in
+    messages, with its article) and ``setting`` (where its address is set)
+    say whose feed it is.
+    """
+
+    path = "@library-changes"
+    noun = "la bibliothèque"
+    kind = "d'une bibliothèque"
+    setting = "library.url"
 
     def __init__(self, subscription: dict, language: str, opener, clock):
         self.url = subscription["url"]
@@ -223,7 +234,7 @@ class Feed:
         query = {"language": self.language, "limit": PAGE_LIMIT}
         if since is not None:
             query["since"] = since
-        return f"{self.url}/@library-changes?{urllib.parse.urlencode(query)}"
+        return f"{self.url}/{self.path}?{urllib.parse.urlencode(query)}"
 
     def pull(self, cursor: str | None, etag: str | None) -> dict | None:
         """Every change after the cursor; None when the library has nothing new.
@@ -245,7 +256,7 @@ class Feed:
         that of the next pull's first request: a later pull with nothing new
         costs one 304.
         """
-        changes = []
+        changes, source = [], None
         for _page in range(MAX_PAGES):
             answer = self.get(self.page_url(cursor), etag)
             if answer is None:
@@ -253,6 +264,8 @@ class Feed:
                     return None
                 break
             page, etag = answer
+            # What a commune's feed says of itself (the library says nothing).
+            source = page.get("commune", source)
             if not page["changes"] and not page["more"]:
                 if not changes and page["cursor"] == cursor:
                     return None
@@ -268,7 +281,7 @@ class Feed:
             etag = None
         else:
             raise SyncError(f"le flux de {self.url} ne finit pas ({MAX_PAGES} pages).")
-        return {"changes": changes, "cursor": cursor, "etag": etag}
+        return {"changes": changes, "cursor": cursor, "etag": etag, "commune": source}
 
     def get(self, url: str, etag: str | None) -> tuple[dict, str | None] | None:
         """The page and its ETag, None for 304; three attempts with a pause."""
@@ -287,7 +300,7 @@ class Feed:
                 if exc.code == 304:
                     return None
                 if exc.code < 500:
-                    raise Refused(refusal(self.url, exc), exc.code) from exc
+                    raise Refused(refusal(self.url, exc, self.noun), exc.code) from exc
                 problem = f"erreur {exc.code}"
             except TimeoutError:
                 problem = f"pas de réponse en {self.timeout} s"
@@ -296,7 +309,7 @@ class Feed:
             except (OSError, http.client.HTTPException) as exc:
                 problem = unreachable(exc)
         raise SyncError(
-            f"bibliothèque injoignable à {self.url} après {ATTEMPTS} essais "
+            f"{self.noun.split()[-1]} injoignable à {self.url} après {ATTEMPTS} essais "
             f"({problem})."
         )
 
@@ -306,7 +319,7 @@ class Feed:
                 return None
             body = response.read()
             etag = response.headers.get("ETag")
-        return checked_page(self.url, body), etag
+        return checked_page(self.url, body, self.kind, self.setting), etag
 
 
 def backoff() -> tuple[float, ...]:
@@ -328,23 +341,25 @@ def unreachable(reason) -> str:
     return getattr(reason, "strerror", None) or " ".join(str(reason).split())
 
 
-def refusal(url: str, error) -> str:
+def refusal(url: str, error, noun: str = Feed.noun) -> str:
     """A 4xx of the library, with its own French explanation when it gives one."""
     try:
         detail = json.loads(error.read())["error"]
     except Exception:  # any body that is not the feed's JSON error
         detail = error.reason
-    return f"la bibliothèque {url} refuse la requête ({error.code} : {detail})."
+    return f"{noun} {url} refuse la requête ({error.code} : {detail})."
 
 
-def checked_page(url: str, body: bytes) -> dict:
+def checked_page(
+    url: str, body: bytes, kind: str = Feed.kind, setting: str = Feed.setting
+) -> dict:
     """The feed's page, or SyncError when the answer is not one."""
     try:
         page = json.loads(body)
     except ValueError as exc:
         raise SyncError(
-            f"la réponse de {url} n'est pas le flux d'une bibliothèque "
-            "(JSON illisible) ; vérifiez l'adresse library.url du profil."
+            f"la réponse de {url} n'est pas le flux {kind} "
+            f"(JSON illisible) ; vérifiez l'adresse {setting} du profil."
         ) from exc
     if (
         not isinstance(page, dict)
@@ -353,8 +368,8 @@ def checked_page(url: str, body: bytes) -> dict:
         or not all(isinstance(entry, dict) for entry in page["changes"])
     ):
         raise SyncError(
-            f"la réponse de {url} n'est pas le flux d'une bibliothèque ; "
-            "vérifiez l'adresse library.url du profil."
+            f"la réponse de {url} n'est pas le flux {kind} ; "
+            f"vérifiez l'adresse {setting} du profil."
         )
     page["more"] = bool(page.get("more"))
     return page

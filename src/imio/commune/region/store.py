@@ -14,7 +14,6 @@ from datetime import UTC
 from imio.belgium import get_commune
 from imio.belgium.communes import arrondissement_refnis
 from imio.belgium.errors import InvalidInput
-from imio.commune.answers import stored_answers
 from imio.commune.region.recurrence import aware
 from imio.commune.region.recurrence import occurrences
 from imio.commune.region.recurrence import RecurrenceError
@@ -136,6 +135,9 @@ def commune_record(commune: dict) -> dict:
 
 
 def horizon_days(site) -> int:
+    # Imported here: the answers import this module to set a regional site up.
+    from imio.commune.answers import stored_answers
+
     answers = stored_answers(site) or {}
     return int(answers.get("horizon_days") or DEFAULT_HORIZON_DAYS)
 

@@ -98,7 +98,7 @@ class TestLibraryProfile(unittest.TestCase):
         self.assertIn("champ other_languages", str(caught.exception))
 
     def test_an_unknown_kind_is_refused(self):
-        path = self.write(LIBRARY.replace("library", "region") + "refnis: '92094'\n")
+        path = self.write(LIBRARY.replace("library", "forum") + "refnis: '92094'\n")
         with self.assertRaises(ProfileError) as caught:
             load_profile(path)
         self.assertIn("champ kind", str(caught.exception))
