@@ -35,6 +35,7 @@ KEYWORD_INDEXES = ("communes_refnis", "arrondissements", "provinces", "topics")
 KEYWORD_INDEXES += ("audiences",)
 COLUMNS = (
     "item",
+    "communes_refnis",
     "kind",
     "title",
     "description",
