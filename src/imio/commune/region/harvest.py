@@ -15,6 +15,7 @@ from imio.commune.library.sync import Feed
 from imio.commune.library.sync import PAGE_LIMIT
 from imio.commune.library.sync import SyncError
 from imio.commune.region.store import drop_past
+from imio.commune.region.site import shown_anew
 from imio.commune.region.store import store_entries
 from persistent.mapping import PersistentMapping
 from plone import api
@@ -76,6 +77,8 @@ def harvest_site(site, *, opener=None, clock=None, now=None) -> list[dict]:
         )
     with api.env.adopt_roles(["Manager"]):
         dropped = drop_past(site, now)
+    if dropped or any(row[RESULT] == "récolté" for row in rows):
+        shown_anew(site)
     if dropped and not any(row[RESULT] == "récolté" for row in rows):
         for row in rows:
             if row[RESULT] == "inchangé":

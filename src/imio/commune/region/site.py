@@ -2,6 +2,11 @@
 
 from imio.commune.region.interfaces import IRegionSite
 from imio.commune.region.store import get_store
+from imio.commune.purge import BANS
+from plone import api
+from plone.cachepurging.utils import isCachePurgingEnabled
+from zope.annotation.interfaces import IAnnotations
+from zope.globalrequest import getRequest
 from zope.interface import alsoProvides
 
 
@@ -23,3 +28,16 @@ def apply_region(site, changes: list[str]) -> None:
     if get_store(site) is None:
         get_store(site, create=True)
         changes.append("réserve de l'agenda régional")
+
+
+def shown_anew(site) -> None:
+    """What visitors see of the site changed outside Plone's catalog.
+
+    The catalog's counter is part of the pages' cache keys and ETags
+    (plone.app.caching), so that no cached page outlives the change; with a
+    caching proxy, the site's pages are banned once the change is committed.
+    """
+    api.portal.get_tool("portal_catalog")._increment_counter()
+    request = getRequest()
+    if request is not None and isCachePurgingEnabled():
+        IAnnotations(request).setdefault(BANS, set()).add("/" + site.virtual_url_path())

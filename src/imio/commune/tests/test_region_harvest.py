@@ -172,8 +172,12 @@ class TestHarvest(unittest.TestCase):
         self.namur.publish(event("n1", "Marché de Noël", 3))
         self.namur.publish(event("n2", "Concert", 5))
         self.gesves.publish(event("g1", "Brocante", 4))
+        catalog = self.site.portal_catalog
+        counter = catalog.getCounter()
         rows = self.harvest()
         self.assertEqual([row["résultat"] for row in rows], ["récolté", "récolté"])
+        # Pages cached for visitors (their keys hold the counter) are renewed.
+        self.assertGreater(catalog.getCounter(), counter)
         self.assertEqual([row["créés"] for row in rows], [2, 1])
         self.assertEqual(self.titles(), ["Marché de Noël", "Brocante", "Concert"])
         # An edit and a withdrawal reach the region at the next harvest.
@@ -185,8 +189,10 @@ class TestHarvest(unittest.TestCase):
         self.assertEqual(self.titles(), ["Marché de Noël et patinoire", "Brocante"])
         # Nothing new: one conditional request per commune, answered 304.
         before = len(self.namur.requests)
+        counter = catalog.getCounter()
         rows = self.harvest()
         self.assertEqual([row["résultat"] for row in rows], ["inchangé", "inchangé"])
+        self.assertEqual(catalog.getCounter(), counter)
         self.assertEqual(len(self.namur.requests), before + 1)
 
     def test_a_commune_down_is_reported_and_the_others_harvested(self):
