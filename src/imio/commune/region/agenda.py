@@ -16,6 +16,7 @@ from imio.belgium.errors import InvalidInput
 from imio.commune import _
 from imio.commune.region.store import horizon_days
 from imio.commune.region.store import search
+from imio.commune.region.walloon_map import agenda_map
 from imio.eguichet.display import format_date
 from imio.website.browser.ical.timezones import vtimezone
 from plone.batching import Batch
@@ -261,6 +262,25 @@ class AgendaView(BrowserView):
                 "access": brain.reduced_mobility_access,
             })
         return shown
+
+    def map(self) -> dict:
+        """Wallonia with a marker per place of the selection (metadata only)."""
+        return agenda_map(self.brains(), self.language, self.request)
+
+    def commune_calendars(self, facets: list[dict]) -> list[dict]:
+        """One iCalendar link per commune of the selection."""
+        for facet in facets:
+            if facet["name"] == "commune":
+                return [
+                    {
+                        "label": option["label"],
+                        "url": f"{self.context.absolute_url()}/@@agenda.ics?"
+                        + urlencode({"commune": option["value"]}),
+                    }
+                    for option in facet["options"]
+                    if option["count"]
+                ]
+        return []
 
     # Facets, counted in one pass over the selection's metadata.
 

@@ -157,3 +157,27 @@ class TestMapAndNews(unittest.TestCase):
             channel.find("item").findtext("link"),
             "http://n/demo/actualites/n2",
         )
+
+    def test_agenda_page_shows_the_map_and_each_communes_calendar(self):
+        page = html.fromstring(self.render("agenda"))
+        markers = page.cssselect(".region-agenda-map svg a")
+        self.assertEqual(len(markers), 2)
+        places = page.cssselect(".region-agenda-map-places li")
+        self.assertEqual(len(places), 2)
+        calendars = [
+            (a.text, a.get("href"))
+            for a in page.cssselect(".region-agenda-calendars a")
+        ]
+        self.assertEqual(
+            calendars,
+            [
+                ("Ville de Namur", "http://nohost/plone/@@agenda.ics?commune=92094"),
+                ("Stadt Eupen", "http://nohost/plone/@@agenda.ics?commune=63023"),
+            ],
+        )
+        # A selection of Eupen: only its place marked.
+        page = html.fromstring(self.render("agenda", commune=["63023"]))
+        markers = page.cssselect(".region-agenda-map svg a")
+        self.assertEqual(
+            [m.get("aria-label") for m in markers], ["Salle Konzert : Konzert"]
+        )
