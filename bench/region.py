@@ -240,7 +240,7 @@ class FeedServer:
 # Steps run in a subprocess inside the instance's configuration.
 
 
-def step_stock(count: int) -> dict:
+def step_stock(count: str) -> dict:
     """A classic site with ``count`` published events in one folder, no caching."""
     from imio.commune.cli.zope_app import open_app
     from plone import api
@@ -280,7 +280,7 @@ def step_stock(count: int) -> dict:
     api.content.transition(folder, to_state="published")
     brussels = pytz.timezone("Europe/Brussels")
     today = datetime.now(brussels).replace(hour=19, minute=0, second=0, microsecond=0)
-    for number in range(count):
+    for number in range(int(count)):
         day = today + timedelta(days=1 + number * 2 % 300)
         createContentInContainer(
             folder,
@@ -298,7 +298,7 @@ def step_stock(count: int) -> dict:
     transaction.commit()
     seconds = time.perf_counter() - started
     app._p_jar.close()
-    return {"seconds": seconds, "events": count}
+    return {"seconds": seconds, "events": int(count)}
 
 
 STEPS = {"stock": step_stock}
