@@ -12,9 +12,8 @@ from imio.commune.library.sync import ATTEMPTS
 from imio.commune.library.sync import backoff
 from imio.commune.library.sync import unreachable
 from imio.commune.region.subscription import region_of
-from z3c.caching.purge import Purge
+from imio.commune.region.site import shown_anew
 from zope.annotation.interfaces import IAnnotations
-from zope.event import notify
 
 import http.client
 import json
@@ -117,8 +116,8 @@ def refresh_nearby(site, opener=None, clock=None) -> dict:
 
     ``opener(request, timeout=...)`` opens a URL (urllib's urlopen by
     default), ``clock.sleep(seconds)`` waits between attempts (``time``).
-    The list is written only when it changed (and the home page purged from
-    a caching proxy then); on failure it stays.
+    The list is written only when it changed (and the pages cached for
+    visitors renewed then); on failure it stays.
     """
     row = {"site": site.getId(), EVENTS: len(nearby_events(site)), RESULT: ""}
     region = region_of(site)
@@ -143,7 +142,8 @@ def refresh_nearby(site, opener=None, clock=None) -> dict:
         row[RESULT] = "inchangé"
         return row
     IAnnotations(site)[NEARBY_KEY] = tuple(items)
-    # The home page shows the list: a caching proxy must not keep the old one.
-    notify(Purge(site))
+    # The home page shows the list: no page cached for visitors (in the
+    # instance or a caching proxy) may keep the old one.
+    shown_anew(site)
     row[RESULT] = "mis à jour"
     return row

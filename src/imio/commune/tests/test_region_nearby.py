@@ -108,7 +108,10 @@ class TestRefreshNearby(unittest.TestCase):
 
     def test_the_list_is_kept_and_shown_on_the_home_page(self):
         self.assertNotIn("commune-home-nearby", self.home())
+        counter = self.site.portal_catalog.getCounter()
         row = self.refresh()
+        # The home page cached for visitors is renewed.
+        self.assertGreater(self.site.portal_catalog.getCounter(), counter)
         self.assertEqual(
             row, {"site": "gesves", "événements": 2, "résultat": "mis à jour"}
         )
@@ -135,7 +138,9 @@ class TestRefreshNearby(unittest.TestCase):
     def test_an_unchanged_list_is_not_written_again(self):
         self.refresh()
         kept = IAnnotations(self.site)[NEARBY_KEY]
+        counter = self.site.portal_catalog.getCounter()
         row = self.refresh()
+        self.assertEqual(self.site.portal_catalog.getCounter(), counter)
         self.assertEqual(row["résultat"], "inchangé")
         self.assertIs(IAnnotations(self.site)[NEARBY_KEY], kept)
 
