@@ -64,14 +64,15 @@ $(VAR)/admin-password: | $(INSTALLED) instance storage-answers
 	@mv $@.tmp $@
 
 .PHONY: demo
-demo: install storage-answers $(VAR)/admin-password ## Create the procedure library, the demo commune site that subscribes to it and its neighbours Gesves and Eupen
-	@$(BIN)/imio-commune deploy profiles/bibliotheque.yaml profiles/demo.yaml profiles/gesves.yaml profiles/eupen.yaml
+demo: install storage-answers $(VAR)/admin-password ## Create the procedure library, the regional agenda, the demo commune site and its neighbours Gesves and Eupen
+	@$(BIN)/imio-commune deploy profiles/bibliotheque.yaml profiles/region.yaml profiles/demo.yaml profiles/gesves.yaml profiles/eupen.yaml
 
 .PHONY: start
 start: demo $(OIDC_PROVIDER) ## Serve the demo commune on http://localhost:$(PORT)/demo and its OpenID provider on OIDC_PORT (none when empty)
 	@echo ""
 	@echo "  Site de démonstration : http://localhost:$(PORT)/demo"
 	@echo "  Communes voisines     : http://localhost:$(PORT)/gesves, http://localhost:$(PORT)/eupen"
+	@echo "  Agenda régional       : http://localhost:$(PORT)/region"
 	@echo "  Administration Zope   : http://localhost:$(PORT)/manage"
 	@echo "  Connexion             : $(ADMIN_USER) / $$(cat $(VAR)/admin-password)"
 	@echo ""
