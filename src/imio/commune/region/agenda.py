@@ -18,6 +18,7 @@ from imio.commune.region.store import horizon_days
 from imio.commune.region.store import search
 from imio.commune.region.walloon_map import agenda_map
 from imio.eguichet.display import format_date
+from imio.website.browser.ical.timezones import complete_timezones
 from imio.website.browser.ical.timezones import vtimezone
 from plone.batching import Batch
 from Products.Five import BrowserView
@@ -498,6 +499,8 @@ class AgendaICal(AgendaView):
             calendar.add_component(vevent)
         if first is not None:
             calendar.add_component(vtimezone("Europe/Brussels", first.year))
+            # From the year before the first date on, and before the events.
+            complete_timezones(calendar)
         response = self.request.response
         response.setHeader("Content-Type", "text/calendar; charset=utf-8")
         response.setHeader(

@@ -15,6 +15,7 @@ from plone.app.testing import logout
 from zope.interface import alsoProvides
 from zoneinfo import ZoneInfo
 
+import icalendar
 import unittest
 import xml.etree.ElementTree as ET
 
@@ -181,3 +182,26 @@ class TestMapAndNews(unittest.TestCase):
         self.assertEqual(
             [m.get("aria-label") for m in markers], ["Salle Konzert : Konzert"]
         )
+
+    def test_icalendar_time_zone_holds_from_a_january_event_on(self):
+        # The next 15 January, whatever today is.
+        today = datetime.now(BRUSSELS).date()
+        january = today.replace(year=today.year + 1, month=1, day=15)
+        start = datetime(january.year, 1, 15, 10, tzinfo=BRUSSELS)
+        store_entries(
+            self.site,
+            NAMUR,
+            [event("j", "Concert de janvier", start)],
+            datetime.now(UTC),
+        )
+        body = self.render("agenda.ics", du=january.isoformat(), au=january.isoformat())
+        calendar = icalendar.Calendar.from_ical(body)
+        (vevent,) = calendar.walk("VEVENT")
+        self.assertEqual(vevent.decoded("dtstart").astimezone(BRUSSELS).hour, 10)
+        (timezone,) = calendar.walk("VTIMEZONE")
+        # Every client knows the event's offset: an observance starts before it.
+        observances = timezone.walk("STANDARD") + timezone.walk("DAYLIGHT")
+        first = min(each.decoded("dtstart") for each in observances)
+        self.assertLess(first, start.replace(tzinfo=None))
+        # The time zone comes before the events that use it.
+        self.assertEqual(calendar.subcomponents[0].name, "VTIMEZONE")
