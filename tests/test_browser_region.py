@@ -281,3 +281,14 @@ class TestRegionalAgenda(unittest.TestCase):
                     ["Conseil communal de décembre", "Nouvelle bibliothèque"],
                 )
                 self.assert_fits_and_accessible(recorded, viewport["width"])
+
+    def test_in_german(self):
+        recorded = RecordedPage(self.layer["browser"], viewport=DESKTOP)
+        self.addCleanup(recorded.close)
+        page = recorded.page
+        page.set_extra_http_headers({"Accept-Language": "de"})
+        page.goto(f"{self.layer['site_url']}/@@agenda?set_language=de")
+        text = page.locator("#content").inner_text()
+        for label in ("Gemeinde", "Orte auf der Karte", "Heute"):
+            self.assertIn(label, text)
+        self.assertEqual(accessibility_violations(page), [])

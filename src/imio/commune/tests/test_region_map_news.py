@@ -205,3 +205,18 @@ class TestMapAndNews(unittest.TestCase):
         self.assertLess(first, start.replace(tzinfo=None))
         # The time zone comes before the events that use it.
         self.assertEqual(calendar.subcomponents[0].name, "VTIMEZONE")
+
+    def test_pages_in_german(self):
+        request = self.layer["request"]
+        request.form.clear()
+        request.environ["HTTP_ACCEPT_LANGUAGE"] = "de"
+        request["LANGUAGE"] = "de"
+        self.addCleanup(request.environ.pop, "HTTP_ACCEPT_LANGUAGE", None)
+        page = html.fromstring(self.site.restrictedTraverse("@@actualites")())
+        self.assertEqual(
+            page.cssselect(".documentFirstHeading")[0].text, "Regionale Nachrichten"
+        )
+        page = html.fromstring(self.site.restrictedTraverse("@@agenda")())
+        text = page.text_content()
+        self.assertIn("Karte der Wallonie", text)
+        self.assertIn("Verviers", text)
