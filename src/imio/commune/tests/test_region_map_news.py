@@ -220,3 +220,24 @@ class TestMapAndNews(unittest.TestCase):
         text = page.text_content()
         self.assertIn("Karte der Wallonie", text)
         self.assertIn("Verviers", text)
+
+    def test_agenda_unknown_filter_values_are_a_message(self):
+        page = html.fromstring(
+            self.render(
+                "agenda",
+                commune=["<script>", "63023"],
+                categorie=["a b c"],
+                province={"x": 1},
+                b_start="-4",
+                prix=["gratuit", "payant"],
+            )
+        )
+        (alert,) = page.cssselect("[role=alert]")
+        self.assertEqual(
+            alert.text_content().strip(),
+            "Une valeur inconnue des filtres a été ignorée.",
+        )
+        titles = [a.text for a in page.cssselect(".region-agenda-event h3 a")]
+        self.assertEqual(titles, ["Konzert"])
+        for view in ("agenda.ics", "agenda.rss"):
+            self.assertTrue(self.render(view, commune="<x>", du="2027-02-30"))
