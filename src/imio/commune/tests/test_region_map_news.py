@@ -241,3 +241,8 @@ class TestMapAndNews(unittest.TestCase):
         self.assertEqual(titles, ["Konzert"])
         for view in ("agenda.ics", "agenda.rss"):
             self.assertTrue(self.render(view, commune="<x>", du="2027-02-30"))
+
+    def test_agenda_links_to_the_news(self):
+        page = html.fromstring(self.render("agenda"))
+        (link,) = page.cssselect("a.region-agenda-news")
+        self.assertEqual(link.get("href"), "http://nohost/plone/@@actualites")
