@@ -11,9 +11,8 @@ leave the agenda at each harvest.
 from datetime import datetime
 from datetime import UTC
 from imio.commune.answers import stored_answers
-from imio.commune.library.sync import Feed
-from imio.commune.library.sync import PAGE_LIMIT
-from imio.commune.library.sync import SyncError
+from imio.commune.feeds import FeedClient
+from imio.commune.feeds import SyncError
 from imio.commune.region.store import drop_past
 from imio.commune.region.site import shown_anew
 from imio.commune.region.store import store_entries
@@ -23,7 +22,6 @@ from zope.annotation.interfaces import IAnnotations
 
 import time
 import transaction
-import urllib.parse
 
 
 CURSORS_KEY = "imio.commune.region.cursors"
@@ -35,21 +33,6 @@ COUNTS = {
 REFUSED = "refusés"
 RESULT = "résultat"
 DETAIL = "détail"
-
-
-class CommuneFeed(Feed):
-    """A commune's ``@region-changes``, read like the library's feed."""
-
-    path = "@region-changes"
-    noun = "la commune"
-    kind = "d'une commune"
-    setting = "sources"
-
-    def page_url(self, since: str | None) -> str:
-        query = {"limit": PAGE_LIMIT}
-        if since is not None:
-            query["since"] = since
-        return f"{self.url}/{self.path}?{urllib.parse.urlencode(query)}"
 
 
 def new_row(site, source: str) -> dict:
@@ -89,11 +72,13 @@ def harvest_site(site, *, opener=None, clock=None, now=None) -> list[dict]:
 
 def harvest_source(site, source, answers, known, opener, clock, now) -> dict:
     row = new_row(site, source)
-    feed = CommuneFeed(
-        {"url": source, "timeout": answers.get("timeout", 10)},
-        None,
-        opener,
-        clock or time,
+    feed = FeedClient(
+        source,
+        "@region-changes",
+        timeout=answers.get("timeout", 10),
+        opener=opener,
+        clock=clock or time,
+        what="la commune",
     )
     try:
         pull = feed.pull(known.get("cursor"), known.get("etag"))
