@@ -19,6 +19,7 @@ import requests
 import shutil
 import tempfile
 import threading
+import time
 import unittest
 
 
@@ -210,7 +211,16 @@ class ClusterTests:
         created = self.create_page(self.instance_url(0), "Travaux rue de la Gare")
         self.assertEqual(created.status_code, 201, created.text)
         page_id = created.json()["id"]
-        seen = self.session.get(f"{self.instance_url(1)}/++api++/{page_id}", timeout=60)
+        # The other instance learns of the new transaction from its storage
+        # server's invalidations, a moment later (ZEO sends them after the
+        # commit has answered): it is asked again until it sees the page.
+        deadline = time.monotonic() + 10
+        while True:
+            seen = self.session.get(
+                f"{self.instance_url(1)}/++api++/{page_id}", timeout=60
+            )
+            if seen.status_code != 404 or time.monotonic() > deadline:
+                break
         self.assertEqual(seen.status_code, 200)
         self.assertEqual(seen.json()["title"], "Travaux rue de la Gare")
 
