@@ -397,7 +397,7 @@ def instance(var: Path, env: dict, port: int) -> ManagedProcess:
 
 def fetch(url: str) -> tuple[float, int]:
     started = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=300) as response:  # noqa: S310
+    with urllib.request.urlopen(url, timeout=1800) as response:  # noqa: S310
         size = len(response.read())
     return time.perf_counter() - started, size
 
