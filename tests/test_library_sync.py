@@ -391,41 +391,52 @@ class TestLibraryAndCommune(unittest.TestCase):
         self.assertEqual(rows[0]["résultat"], "inchangé")
 
 
+def install_units_as_documented(test, block: str, name: str) -> None:
+    """The guide's cp and systemctl lines in a scratch root; units verified.
+
+    ``name`` is the units' name without suffix (``imio-library-sync``): its
+    service and timer are checked by systemd-analyze and the timer enabled.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        units = root / "etc" / "systemd" / "system"
+        units.mkdir(parents=True)
+        for line in block.splitlines():
+            words = line.removeprefix("sudo ").split()
+            if words[0] == "cp":
+                for source in words[1:-1]:
+                    text = (ROOT / source).read_text()
+                    (units / Path(source).name).write_text(
+                        text.replace("/srv/imio", str(ROOT))
+                    )
+            else:
+                test.assertEqual(words[:3], ["systemctl", "enable", "--now"])
+                subprocess.run(
+                    ["/usr/bin/systemctl", f"--root={root}", "enable", *words[3:]],
+                    check=True,
+                    capture_output=True,
+                )
+        verified = subprocess.run(
+            [
+                "/usr/bin/systemd-analyze",
+                "verify",
+                *map(str, sorted(units.glob(f"{name}.*"))),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        test.assertEqual((verified.returncode, verified.stderr), (0, ""))
+        wanted = units / "timers.target.wants" / f"{name}.timer"
+        test.assertTrue(wanted.is_symlink())
+    test.assertTrue(os.access(BIN / "imio-commune", os.X_OK))
+
+
 class TestLibrarySyncUnits(unittest.TestCase):
     """The nightly sync's units, installed as the guide says."""
 
     def test_units_verify_and_enable(self):
-        with tempfile.TemporaryDirectory() as scratch:
-            root = Path(scratch)
-            units = root / "etc" / "systemd" / "system"
-            units.mkdir(parents=True)
-            for line in documented("imio-library-sync").splitlines():
-                words = line.removeprefix("sudo ").split()
-                if words[0] == "cp":
-                    for source in words[1:-1]:
-                        text = (ROOT / source).read_text()
-                        (units / Path(source).name).write_text(
-                            text.replace("/srv/imio", str(ROOT))
-                        )
-                else:
-                    self.assertEqual(words[:3], ["systemctl", "enable", "--now"])
-                    subprocess.run(
-                        ["/usr/bin/systemctl", f"--root={root}", "enable", *words[3:]],
-                        check=True,
-                        capture_output=True,
-                    )
-            verified = subprocess.run(
-                [
-                    "/usr/bin/systemd-analyze",
-                    "verify",
-                    *map(str, sorted(units.glob("imio-library-sync.*"))),
-                ],
-                capture_output=True,
-                text=True,
-            )
-            self.assertEqual((verified.returncode, verified.stderr), (0, ""))
-            wanted = units / "timers.target.wants" / "imio-library-sync.timer"
-            self.assertTrue(wanted.is_symlink())
+        install_units_as_documented(
+            self, documented("imio-library-sync"), "imio-library-sync"
+        )
         service = (UNITS / "imio-library-sync.service").read_text()
         self.assertIn("ExecStart=/srv/imio/.venv/bin/imio-commune sync\n", service)
-        self.assertTrue(os.access(BIN / "imio-commune", os.X_OK))

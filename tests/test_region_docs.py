@@ -8,16 +8,14 @@ hourly units are installed as the guide says in a scratch root.
 
 from imio.commune.answers import complete_answers
 from pathlib import Path
-from tests.instance import BIN
 from tests.instance import ROOT
 from tests.test_cli_plain_shell import shell_blocks
+from tests.test_library_sync import install_units_as_documented
 from tests.test_library_sync import run_shell
 from tests.test_region_sync import REGION
 from tests.test_region_sync import REGION_AND_COMMUNES
 
 import json
-import os
-import subprocess
 import tempfile
 import unittest
 import yaml
@@ -112,39 +110,10 @@ class TestRegionSyncUnits(unittest.TestCase):
     """The hourly harvest's units, installed as the guide says."""
 
     def test_units_verify_and_enable(self):
-        with tempfile.TemporaryDirectory() as scratch:
-            root = Path(scratch)
-            units = root / "etc" / "systemd" / "system"
-            units.mkdir(parents=True)
-            for line in documented("imio-region-sync").splitlines():
-                words = line.removeprefix("sudo ").split()
-                if words[0] == "cp":
-                    for source in words[1:-1]:
-                        text = (ROOT / source).read_text()
-                        (units / Path(source).name).write_text(
-                            text.replace("/srv/imio", str(ROOT))
-                        )
-                else:
-                    self.assertEqual(words[:3], ["systemctl", "enable", "--now"])
-                    subprocess.run(
-                        ["/usr/bin/systemctl", f"--root={root}", "enable", *words[3:]],
-                        check=True,
-                        capture_output=True,
-                    )
-            verified = subprocess.run(
-                [
-                    "/usr/bin/systemd-analyze",
-                    "verify",
-                    *map(str, sorted(units.glob("imio-region-sync.*"))),
-                ],
-                capture_output=True,
-                text=True,
-            )
-            self.assertEqual((verified.returncode, verified.stderr), (0, ""))
-            wanted = units / "timers.target.wants" / "imio-region-sync.timer"
-            self.assertTrue(wanted.is_symlink())
+        install_units_as_documented(
+            self, documented("imio-region-sync"), "imio-region-sync"
+        )
         service = (UNITS / "imio-region-sync.service").read_text()
         self.assertIn(
             "ExecStart=/srv/imio/.venv/bin/imio-commune region-sync\n", service
         )
-        self.assertTrue(os.access(BIN / "imio-commune", os.X_OK))
