@@ -37,6 +37,23 @@ def whole_number(name: str, value: str) -> int:
     return int(value)
 
 
+def cursor_and_limit(form) -> tuple[int | None, int]:
+    """A change feed's ``since`` (None when absent) and ``limit`` parameters."""
+    since = form.get("since")
+    if since is not None and not isinstance(since, str):
+        raise BadParameter("le paramètre since ne peut être donné qu'une fois.")
+    since = whole_number("since", since) if since else None
+    limit = form.get("limit")
+    if limit is not None and not isinstance(limit, str):
+        raise BadParameter("le paramètre limit ne peut être donné qu'une fois.")
+    limit = whole_number("limit", limit) if limit else DEFAULT_LIMIT
+    if not 1 <= limit <= MAX_LIMIT:
+        raise BadParameter(
+            f"le paramètre limit doit être compris entre 1 et {MAX_LIMIT}."
+        )
+    return since, limit
+
+
 def rich_html(sheet, name: str) -> str:
     return getattr(getattr(sheet, name, None), "raw", None) or ""
 
@@ -82,19 +99,7 @@ class LibraryChangesGet(Service):
                 f"langue inconnue ; les langues de la bibliothèque sont : "
                 f"{', '.join(languages)}."
             )
-        since = form.get("since")
-        if since is not None and not isinstance(since, str):
-            raise BadParameter("le paramètre since ne peut être donné qu'une fois.")
-        since = whole_number("since", since) if since else None
-        limit = form.get("limit")
-        if limit is not None and not isinstance(limit, str):
-            raise BadParameter("le paramètre limit ne peut être donné qu'une fois.")
-        limit = whole_number("limit", limit) if limit else DEFAULT_LIMIT
-        if not 1 <= limit <= MAX_LIMIT:
-            raise BadParameter(
-                f"le paramètre limit doit être compris entre 1 et {MAX_LIMIT}."
-            )
-        return language, since, limit
+        return (language, *cursor_and_limit(form))
 
     def refuse(self, message: str) -> dict:
         self.request.response.setStatus(400)

@@ -12,9 +12,7 @@ from datetime import datetime
 from datetime import UTC
 from imio.commune.answers import stored_answers
 from imio.commune.library.feed import BadParameter
-from imio.commune.library.feed import DEFAULT_LIMIT
-from imio.commune.library.feed import MAX_LIMIT
-from imio.commune.library.feed import whole_number
+from imio.commune.library.feed import cursor_and_limit
 from imio.commune.library.sheets import TAXONOMY_FIELDS
 from imio.commune.region.changes import LANE
 from imio.commune.region.changes import PORTAL_TYPES
@@ -170,20 +168,7 @@ class RegionChangesGet(Service):
         return
 
     def parameters(self) -> tuple[int | None, int]:
-        form = self.request.form
-        since = form.get("since")
-        if since is not None and not isinstance(since, str):
-            raise BadParameter("le paramètre since ne peut être donné qu'une fois.")
-        since = whole_number("since", since) if since else None
-        limit = form.get("limit")
-        if limit is not None and not isinstance(limit, str):
-            raise BadParameter("le paramètre limit ne peut être donné qu'une fois.")
-        limit = whole_number("limit", limit) if limit else DEFAULT_LIMIT
-        if not 1 <= limit <= MAX_LIMIT:
-            raise BadParameter(
-                f"le paramètre limit doit être compris entre 1 et {MAX_LIMIT}."
-            )
-        return since, limit
+        return cursor_and_limit(self.request.form)
 
     def refuse(self, status: int, message: str) -> dict:
         self.request.response.setStatus(status)
