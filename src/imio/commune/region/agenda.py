@@ -525,6 +525,43 @@ class AgendaICal(AgendaView):
         return calendar.to_ical()
 
 
+def rss_response(request, channel: dict, items: list[dict]) -> bytes:
+    """An RSS 2.0 document, sent as such: the channel's and each item's fields.
+
+    ``channel``: title, link, description, language and, when known,
+    ``built`` (a datetime); each item: title, link, guid, description and,
+    when known, ``published`` (a datetime).
+    """
+    entries = "".join(
+        "<item>"
+        f"<title>{escape(item['title'])}</title>"
+        f"<link>{escape(item['link'])}</link>"
+        f'<guid isPermaLink="false">{escape(item["guid"])}</guid>'
+        f"<description>{escape(item['description'])}</description>"
+        + (
+            f"<pubDate>{format_datetime(item['published'])}</pubDate>"
+            if item.get("published")
+            else ""
+        )
+        + "</item>"
+        for item in items
+    )
+    built = channel.get("built")
+    body = (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<rss version="2.0"><channel>'
+        f"<title>{escape(channel['title'])}</title>"
+        f"<link>{escape(channel['link'])}</link>"
+        f"<description>{escape(channel['description'])}</description>"
+        f"<language>{channel['language']}</language>"
+        + (f"<lastBuildDate>{format_datetime(built)}</lastBuildDate>" if built else "")
+        + entries
+        + "</channel></rss>"
+    )
+    request.response.setHeader("Content-Type", "application/rss+xml; charset=utf-8")
+    return body.encode("utf-8")
+
+
 class AgendaRSS(AgendaView):
     """The selection's first events as RSS 2.0."""
 
@@ -532,30 +569,19 @@ class AgendaRSS(AgendaView):
         items = []
         for brain in self.brains()[:FEED_SIZE]:
             communes = ", ".join(each["title"] for each in brain.communes or ())
-            description = " — ".join(
-                filter(None, (self.when(brain), communes, brain.description))
-            )
-            guid = f"{brain.item}#{brain.start}"
-            items.append(
-                "<item>"
-                f"<title>{escape(brain.title)}</title>"
-                f"<link>{escape(brain.url)}</link>"
-                f'<guid isPermaLink="false">{escape(guid)}</guid>'
-                f"<description>{escape(description)}</description>"
-                "</item>"
-            )
-        channel = (
-            '<?xml version="1.0" encoding="utf-8"?>\n'
-            '<rss version="2.0"><channel>'
-            f"<title>{escape(self.context.Title())}</title>"
-            f"<link>{escape(self.url())}</link>"
-            f"<description>{escape(self.page_title)}</description>"
-            f"<language>{self.language}</language>"
-            f"<lastBuildDate>{format_datetime(self.now)}</lastBuildDate>"
-            f"{''.join(items)}"
-            "</channel></rss>"
-        )
-        self.request.response.setHeader(
-            "Content-Type", "application/rss+xml; charset=utf-8"
-        )
-        return channel.encode("utf-8")
+            items.append({
+                "title": brain.title,
+                "link": brain.url,
+                "guid": f"{brain.item}#{brain.start}",
+                "description": " — ".join(
+                    filter(None, (self.when(brain), communes, brain.description))
+                ),
+            })
+        channel = {
+            "title": self.context.Title(),
+            "link": self.url(),
+            "description": self.page_title,
+            "language": self.language,
+            "built": self.now,
+        }
+        return rss_response(self.request, channel, items)

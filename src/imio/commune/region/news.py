@@ -7,14 +7,13 @@ to its commune's page, the canonical one.
 
 from datetime import datetime
 from datetime import UTC
-from email.utils import format_datetime
 from imio.commune import _
+from imio.commune.region.agenda import rss_response
 from imio.commune.region.store import search
 from imio.eguichet.display import format_date
 from plone.batching import Batch
 from Products.Five import BrowserView
 from urllib.parse import urlencode
-from xml.sax.saxutils import escape
 from zope.i18n import translate
 from zoneinfo import ZoneInfo
 
@@ -152,32 +151,17 @@ class NewsRSS(NewsView):
         items = []
         for brain in self.brains()[:FEED_SIZE]:
             communes = ", ".join(each["title"] for each in brain.communes or ())
-            description = " — ".join(filter(None, (communes, brain.description)))
-            published = moment(brain.start_local)
-            items.append(
-                "<item>"
-                f"<title>{escape(brain.title)}</title>"
-                f"<link>{escape(brain.url)}</link>"
-                f'<guid isPermaLink="false">{escape(brain.item)}</guid>'
-                f"<description>{escape(description)}</description>"
-                + (
-                    f"<pubDate>{format_datetime(published)}</pubDate>"
-                    if published
-                    else ""
-                )
-                + "</item>"
-            )
-        body = (
-            '<?xml version="1.0" encoding="utf-8"?>\n'
-            '<rss version="2.0"><channel>'
-            f"<title>{escape(self.page_title)} — {escape(self.context.Title())}</title>"
-            f"<link>{escape(self.url())}</link>"
-            f"<description>{escape(self.page_title)}</description>"
-            f"<language>{self.language}</language>"
-            f"{''.join(items)}"
-            "</channel></rss>"
-        )
-        self.request.response.setHeader(
-            "Content-Type", "application/rss+xml; charset=utf-8"
-        )
-        return body.encode("utf-8")
+            items.append({
+                "title": brain.title,
+                "link": brain.url,
+                "guid": brain.item,
+                "description": " — ".join(filter(None, (communes, brain.description))),
+                "published": moment(brain.start_local),
+            })
+        channel = {
+            "title": f"{self.page_title} — {self.context.Title()}",
+            "link": self.url(),
+            "description": self.page_title,
+            "language": self.language,
+        }
+        return rss_response(self.request, channel, items)
