@@ -24,12 +24,17 @@ class RecurrenceIntervalZero(ValidationError):
     )
 
 
+def has_zero_interval(recurrence: str | None) -> bool:
+    """Whether one of the RRULE lines repeats with an interval of 0 (or less)."""
+    return any(
+        line.strip().upper().startswith("RRULE") and ZERO_INTERVAL.search(line.strip())
+        for line in (recurrence or "").replace("\r", "\n").splitlines()
+    )
+
+
 def recurrence_constraint(value) -> bool:
-    for line in (value or "").splitlines():
-        if line.strip().upper().startswith("RRULE") and ZERO_INTERVAL.search(
-            line.strip()
-        ):
-            raise RecurrenceIntervalZero(value)
+    if has_zero_interval(value):
+        raise RecurrenceIntervalZero(value)
     return True
 
 

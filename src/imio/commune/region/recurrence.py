@@ -9,14 +9,12 @@ horizon) is refused with a French message; expansion never loops.
 
 from datetime import datetime
 from dateutil.rrule import rrulestr
+from imio.website.recurrence import has_zero_interval
 from zoneinfo import ZoneInfo
 from zoneinfo import ZoneInfoNotFoundError
 
-import re
-
 
 LIMIT = 500
-ZERO_INTERVAL = re.compile(r"(?:^|;|:)INTERVAL=(?:0+|-\d*)(?:;|$)", re.IGNORECASE)
 
 
 class RecurrenceError(ValueError):
@@ -44,12 +42,11 @@ def rule_lines(recurrence: str) -> str:
         for line in recurrence.replace("\r", "\n").splitlines()
         if line.strip() and not line.strip().upper().startswith("DTSTART")
     ]
-    for line in lines:
-        if line.upper().startswith("RRULE") and ZERO_INTERVAL.search(line):
-            raise RecurrenceError(
-                "récurrence refusée : un intervalle de 0 ne donne aucune date "
-                "suivante (INTERVAL=0)."
-            )
+    if has_zero_interval(recurrence):
+        raise RecurrenceError(
+            "récurrence refusée : un intervalle de 0 ne donne aucune date "
+            "suivante (INTERVAL=0)."
+        )
     return "\n".join(lines)
 
 
