@@ -20,6 +20,29 @@ ATTACHMENT_TYPES = {
 }
 
 
+# What a form may collect, as the register of processing lists it.
+DATA_CATEGORIES = {
+    "identity": _("Identity (name, first name, date of birth)"),
+    "contact": _("Contact details (address, e-mail, phone)"),
+    "national_number": _("National register number"),
+    "family": _("Family composition"),
+    "health": _("Health data"),
+    "financial": _("Financial data (bank account, income)"),
+    "photos": _("Photos and images"),
+    "documents": _("Documents sent by the applicant"),
+    "vehicle": _("Vehicle and number plate"),
+    "property": _("Property and housing"),
+}
+
+
+@provider(IVocabularyFactory)
+def data_categories(context):
+    """Categories of personal data a form collects (GDPR article 30)."""
+    return SimpleVocabulary([
+        SimpleTerm(name, title=title) for name, title in DATA_CATEGORIES.items()
+    ])
+
+
 @provider(IVocabularyFactory)
 def attachment_types(context):
     """File types a form may accept as attachments."""

@@ -83,6 +83,12 @@ class IEguichetForm(model.Schema):
             "webhook_secret",
         ],
     )
+    # What the register of processing (GDPR article 30) and the letters say.
+    model.fieldset(
+        "data_protection",
+        label=_("Data protection"),
+        fields=["purpose", "legal_basis", "data_categories", "kept_fields"],
+    )
 
     submitters = schema.Choice(
         title=_("Who may submit"),
@@ -163,6 +169,40 @@ class IEguichetForm(model.Schema):
             "Never shown again: leave empty to keep the current one."
         ),
         required=False,
+    )
+
+    purpose = schema.Text(
+        title=_("Purpose of the processing"),
+        description=_(
+            "Why the commune collects these answers, as the register of "
+            "processing says it."
+        ),
+        required=False,
+    )
+    legal_basis = schema.Text(
+        title=_("Legal basis"),
+        description=_(
+            "The law or regulation the decision rests on; written in the "
+            "register of processing and in the decision letters."
+        ),
+        required=False,
+    )
+    data_categories = schema.List(
+        title=_("Categories of personal data"),
+        value_type=schema.Choice(vocabulary="imio.eguichet.DataCategories"),
+        required=False,
+        default=[],
+    )
+    kept_fields = schema.List(
+        title=_("Answers kept after the retention period"),
+        description=_(
+            "Answers that say nothing of a person (a category, a number of "
+            "participants), kept for statistics. Every other answer is erased "
+            "when the retention period ends."
+        ),
+        value_type=schema.TextLine(),
+        required=False,
+        default=[],
     )
 
     @invariant

@@ -279,7 +279,7 @@ class TestUpgrade(unittest.TestCase):
         setup.setLastVersionForProfile("imio.eguichet:default", "1010")
         setup.upgradeProfile("imio.eguichet:default")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1011",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1012",)
         )
         self.assertEqual(api.portal.get_registry_record(f"{PREFIX}.issuer"), "")
         self.assertEqual(

@@ -43,7 +43,7 @@ class TestUpgrades(unittest.TestCase):
         setup.setLastVersionForProfile("imio.eguichet:default", "1000")
         setup.upgradeProfile("imio.eguichet:default")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1011",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1012",)
         )
         for permission in ("Access Dashboard", "Export Cases"):
             roles = [
@@ -79,7 +79,7 @@ class TestUpgrades(unittest.TestCase):
             setup.upgradeProfile("imio.eguichet:default")
             self.assertEqual(fti.view_methods, ("view", "demande"))
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1011",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1012",)
         )
 
     def test_1004_puts_the_cases_in_the_personal_menu(self):
@@ -95,7 +95,7 @@ class TestUpgrades(unittest.TestCase):
             ["mes-demarches", "demandes-dashboard"],
         )
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1011",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1012",)
         )
 
     def test_1006_lets_agents_resume_or_refuse_a_case_awaiting_information(self):
@@ -114,7 +114,7 @@ class TestUpgrades(unittest.TestCase):
         )
         self.assertEqual(workflow.transitions["resume"].new_state_id, "in_progress")
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1011",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1012",)
         )
 
     def test_1009_tells_what_the_library_forms_need_and_editors_words_stay(self):
@@ -140,7 +140,7 @@ class TestUpgrades(unittest.TestCase):
         self.assertEqual(hall.documents, "Le plan de votre événement")
         self.assertEqual(hall.duration_minutes, 20)
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1011",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1012",)
         )
 
     def test_1010_asks_eid_or_itsme_for_the_population_certificates(self):
@@ -173,7 +173,7 @@ class TestUpgrades(unittest.TestCase):
             },
         )
         self.assertEqual(
-            setup.getLastVersionForProfile("imio.eguichet:default"), ("1011",)
+            setup.getLastVersionForProfile("imio.eguichet:default"), ("1012",)
         )
 
 
