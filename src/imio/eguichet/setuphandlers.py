@@ -1,6 +1,7 @@
 """Setup helpers of imio.eguichet."""
 
 from imio.eguichet import _
+from imio.eguichet import audit
 from imio.eguichet.content.case_folder.content import CASES_FOLDER_ID
 from imio.eguichet.content.case_folder.content import get_cases_folder
 from imio.eguichet.identity.plugin import install_plugin
@@ -32,6 +33,7 @@ def post_install(context):
     """Create the site's cases container and the citizens' PAS plugin."""
     portal = api.portal.get()
     install_plugin(portal)
+    audit.install(portal)
     if get_cases_folder(portal) is not None:
         return
     language = api.portal.get_registry_record("plone.default_language", default="fr")
