@@ -1,5 +1,6 @@
 """``{case}/@@attachment/{name}``: one file of a case, to whoever may view it."""
 
+from imio.eguichet import audit
 from plone.namedfile.utils import set_headers
 from plone.namedfile.utils import stream_data
 from Products.Five.browser import BrowserView
@@ -24,6 +25,7 @@ class AttachmentView(BrowserView):
         file = (self.context.attachments or {}).get(self.name or "")
         if file is None:
             raise NotFound(self, self.name, self.request)
+        audit.record(self.context, "download", self.request, detail=self.name)
         response = self.request.response
         set_headers(file, response, filename=file.filename or self.name)
         # Sent files are whatever the citizen sent: never rendered by the browser.

@@ -3,6 +3,7 @@
 from AccessControl import getSecurityManager
 from DateTime import DateTime
 from imio.eguichet import _
+from imio.eguichet import audit
 from imio.eguichet.browser.answer import ANSWER_ERROR
 from imio.eguichet.browser.dashboard import OPEN_STATES
 from imio.eguichet.browser.workspace import badge_class
@@ -77,6 +78,9 @@ class CaseView(WorkspacePage, BrowserView):
                 if handler():
                     return self.request.response.redirect(self.context.absolute_url())
                 self.request.response.setStatus(400)
+        else:
+            # Who read the applicant's personal data (not the applicant).
+            audit.record(self.context, "view", self.request)
         return self.template()
 
     # Actions: each returns True when done, else sets self.errors.
