@@ -161,3 +161,18 @@ def purge_expired(site, now: datetime) -> int:
     if months <= 0:
         return 0
     return purge(site, months_before(now, months))
+
+
+MAX_LISTED_REFERENCES = 1000
+
+
+def export_detail(kind: str, filters: dict, references) -> str:
+    """What an export held: its format, filters, number and references of cases."""
+    references = [reference for reference in references if reference]
+    used = ", ".join(
+        f"{name}={value}" for name, value in sorted(filters.items()) if value
+    )
+    listed = " ".join(references[:MAX_LISTED_REFERENCES])
+    if len(references) > MAX_LISTED_REFERENCES:
+        listed += f" (+{len(references) - MAX_LISTED_REFERENCES})"
+    return f"{kind}; {len(references)}; {used}; {listed}".strip()

@@ -1,6 +1,7 @@
 """``@@demandes-export``: the dashboard's filtered cases as CSV, streamed."""
 
 from imio.eguichet import _
+from imio.eguichet import audit
 from imio.eguichet.browser.dashboard import case_query
 from imio.eguichet.browser.dashboard import read_filters
 from imio.eguichet.browser.dashboard import row
@@ -50,14 +51,19 @@ class ExportView(WorkspacePage, BrowserView):
         buffer.write("\ufeff")
         writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_MINIMAL)
         writer.writerow([self.translate(title) for _key, title in COLUMNS])
-        brains = search(case_query(read_filters(self.request)))
+        filters = read_filters(self.request)
+        brains = search(case_query(filters))
+        references = []
         for number, brain in enumerate(brains, start=1):
+            references.append(brain.case_reference)
             values = row(brain)
             values["state_title"] = self.translate(values["state_title"])
             writer.writerow([cell(values[key]) for key, _title in COLUMNS])
             if number % ROWS_PER_CHUNK == 0:
                 response.write(self.flush(buffer))
         response.write(self.flush(buffer))
+        detail = audit.export_detail("CSV", filters, references)
+        audit.record(None, "export", self.request, detail=detail)
         return b""
 
     def flush(self, buffer) -> bytes:

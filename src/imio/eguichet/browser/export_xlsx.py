@@ -1,5 +1,6 @@
 """``@@demandes-export-xlsx``: the dashboard's filtered cases as a spreadsheet."""
 
+from imio.eguichet import audit
 from imio.eguichet.browser.dashboard import case_query
 from imio.eguichet.browser.dashboard import read_filters
 from imio.eguichet.browser.dashboard import row
@@ -58,10 +59,15 @@ class XlsxExportView(WorkspacePage, BrowserView):
             cell.font = Font(bold=True)
             header.append(cell)
         sheet.append(header)
-        for brain in search(case_query(read_filters(self.request))):
+        filters = read_filters(self.request)
+        references = []
+        for brain in search(case_query(filters)):
+            references.append(brain.case_reference)
             values = row(brain)
             values["state_title"] = self.translate(values["state_title"])
             sheet.append([xlsx_value(values[key]) for key, _title in COLUMNS])
+        detail = audit.export_detail("XLSX", filters, references)
+        audit.record(None, "export", self.request, detail=detail)
         handle, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(handle)
         workbook.save(path)
