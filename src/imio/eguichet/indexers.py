@@ -8,6 +8,8 @@ so a case goes only where it is searched.
 from DateTime import DateTime
 from five.intid.keyreference import KeyReferenceToPersistent
 from imio.eguichet.content.case.content import ICase
+from imio.eguichet.retention import closed_on
+from imio.eguichet.retention import is_anonymised
 from plone.dexterity.interfaces import IDexterityContent
 from plone.indexer import indexer
 from zope.component import adapter
@@ -143,3 +145,21 @@ class CaseKeyReference(KeyReferenceToPersistent):
         if self.key_type_id == other.key_type_id:
             return self.reference, other.reference
         return self.key_type_id, other.key_type_id
+
+
+@indexer(ICase)
+def case_closed_on(case):
+    """When a closed case still holding personal data was closed.
+
+    The retention job finds the cases due with this index: an open or an
+    anonymised case is not in it.
+    """
+    when = None if is_anonymised(case) else closed_on(case)
+    if when is None:
+        raise AttributeError("not closed, or anonymised")
+    return DateTime(when)
+
+
+@indexer(ICase)
+def case_anonymised_on(case):
+    return getattr(case, "anonymised_on", None)
