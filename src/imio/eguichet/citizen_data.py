@@ -10,6 +10,8 @@ from DateTime import DateTime
 from imio.eguichet import _
 from imio.eguichet.cases import site_now
 from imio.eguichet.display import format_date
+from imio.eguichet.retention import closed_on
+from imio.eguichet.retention import is_anonymised
 from imio.eguichet.workflow import WORKFLOW_ID
 from plone import api
 from zope.i18n import translate
@@ -25,7 +27,6 @@ import zipfile
 DATA_FILE = "demande.json"
 FILES_FOLDER = "fichiers"
 README = "LISEZMOI.txt"
-CLOSING_STATES = ("closed", "refused", "withdrawn")
 # Control characters and the separators of Windows, macOS and Unix paths.
 UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 MAX_NAME = 120
@@ -78,14 +79,6 @@ def unique_name(name: str, taken: set) -> str:
     return candidate
 
 
-def is_anonymised(case) -> bool:
-    try:
-        from imio.eguichet.retention import is_anonymised as anonymised
-    except ImportError:
-        return getattr(case, "anonymised_on", None) is not None
-    return anonymised(case)
-
-
 def iso(value) -> str | None:
     """A date of the case as ISO 8601 with its offset, or None."""
     if not value:
@@ -93,16 +86,6 @@ def iso(value) -> str | None:
     if isinstance(value, str):
         return value
     return DateTime(value).asdatetime().isoformat()
-
-
-def closed_on(case) -> str | None:
-    """When the case was closed, refused or withdrawn, or None."""
-    closings = [
-        entry["time"]
-        for entry in case.workflow_history.get(WORKFLOW_ID, ())
-        if entry.get("review_state") in CLOSING_STATES
-    ]
-    return iso(closings[-1]) if closings else None
 
 
 def state_title(state: str, language: str) -> str:
@@ -165,7 +148,7 @@ def case_document(case, paths: dict, language: str) -> dict:
         "reference": case.formatted_reference(),
         "form": case.form_title,
         "submitted": iso(case.created()),
-        "closed": closed_on(case),
+        "closed": iso(closed_on(case)),
         "state": {"id": state, "title": state_title(state, language)},
         "anonymised": anonymised,
         "anonymised_on": iso(getattr(case, "anonymised_on", None))
