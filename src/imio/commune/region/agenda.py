@@ -49,6 +49,14 @@ FACETS = (
     ("categorie", "topics", _("Category")),
     ("public", "audiences", _("Audience")),
 )
+# Request parameter of a facet, argument of the store's search.
+QUERY_NAMES = {
+    "commune": "communes",
+    "arrondissement": "arrondissements",
+    "province": "provinces",
+    "categorie": "topics",
+    "public": "audiences",
+}
 PRICES = {"gratuit": True, "payant": False}
 # REFNIS codes of communes, arrondissements, provinces; taxonomy term ids.
 CODED_FACETS = ("commune", "arrondissement", "province")
@@ -136,21 +144,16 @@ class AgendaView(BrowserView):
             end = datetime.combine(self.end_day + timedelta(days=1), time(), BRUSSELS)
         return start, end
 
-    def query(self) -> dict:
+    def query(self, without: str = "") -> dict:
+        """The catalog query of the selection; ``without`` one facet's filter."""
         start, end = self.range()
-        query = {
-            "kind": "event",
-            "start_from": start,
-            "start_to": end,
-            "communes": self.selected["commune"],
-            "arrondissements": self.selected["arrondissement"],
-            "provinces": self.selected["province"],
-            "topics": self.selected["categorie"],
-            "audiences": self.selected["public"],
-        }
-        if self.price:
+        query = {"kind": "event", "start_from": start, "start_to": end}
+        for name, parameter in QUERY_NAMES.items():
+            if name != without:
+                query[parameter] = self.selected[name]
+        if self.price and without != "prix":
             query["free"] = PRICES[self.price]
-        if self.access:
+        if self.access and without != "pmr":
             query["reduced_mobility_access"] = True
         return query
 
@@ -299,24 +302,49 @@ class AgendaView(BrowserView):
                 ]
         return []
 
-    # Facets, counted in one pass over the selection's metadata.
+    # Facets, counted over the selection's metadata. A facet in use counts
+    # the selection without its own filter, so that another of its values can
+    # be added (one more search per facet in use).
 
-    def facets(self) -> list[dict]:
-        counts = {name: {} for name, _i, _t in FACETS}
-        labels = {"commune": {}}
-        prices = {"gratuit": 0, "payant": 0}
-        access = 0
-        for brain in self.brains():
-            for name, column, _title in FACETS:
+    def chosen(self, name: str) -> bool:
+        if name == "prix":
+            return bool(self.price)
+        if name == "pmr":
+            return self.access
+        return bool(self.selected[name])
+
+    def counted(self, brains, names) -> dict:
+        """Counts of these facets' values over ``brains``, in one pass."""
+        counts = {name: {} for name in names}
+        labels = {}
+        columns = [(name, column) for name, column, _t in FACETS if name in names]
+        for brain in brains:
+            for name, column in columns:
                 for value in getattr(brain, column, None) or ():
                     counts[name][value] = counts[name].get(value, 0) + 1
-            for commune in brain.communes or ():
-                labels["commune"][commune["refnis"]] = commune["title"]
-            if brain.free is True:
-                prices["gratuit"] += 1
-            elif brain.free is False:
-                prices["payant"] += 1
-            access += bool(brain.reduced_mobility_access)
+            if "commune" in names:
+                for commune in brain.communes or ():
+                    labels[commune["refnis"]] = commune["title"]
+            if "prix" in names and brain.free is not None:
+                price = "gratuit" if brain.free else "payant"
+                counts["prix"][price] = counts["prix"].get(price, 0) + 1
+            if "pmr" in names and brain.reduced_mobility_access:
+                counts["pmr"]["1"] = counts["pmr"].get("1", 0) + 1
+        counts["labels"] = labels
+        return counts
+
+    def facets(self) -> list[dict]:
+        names = [name for name, _c, _t in FACETS] + ["prix", "pmr"]
+        unchosen = [name for name in names if not self.chosen(name)]
+        counts = self.counted(self.brains(), unchosen)
+        labels = {"commune": dict(counts.pop("labels"))}
+        for name in names:
+            if name not in unchosen:
+                own = self.counted(search(self.context, **self.query(name)), [name])
+                labels["commune"].update(own.pop("labels"))
+                counts.update(own)
+        prices = {value: counts["prix"].get(value, 0) for value in PRICES}
+        access = counts["pmr"].get("1", 0)
         facets = []
         for name, _column, title in FACETS:
             values = set(counts[name]) | set(self.selected[name])

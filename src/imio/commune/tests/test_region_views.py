@@ -116,6 +116,27 @@ class TestAgendaPages(unittest.TestCase):
         page = html.fromstring(self.render(arrondissement=["92000"]))
         self.assertEqual(len(page.cssselect(".region-agenda-event")), 4)
 
+    def counts(self, page, name) -> dict:
+        return {
+            item.get("value"): int(
+                item.getparent().cssselect(".facet-count")[0].text.strip("()")
+            )
+            for item in page.cssselect(f'.region-agenda-filters input[name="{name}"]')
+        }
+
+    def test_a_facet_counts_its_other_values_to_add_them(self):
+        # Eupen chosen: Namur stays offered with its own count, to add it.
+        page = html.fromstring(self.render(commune=["63023"]))
+        self.assertEqual(self.counts(page, "commune"), {"63023": 1, "92094": 4})
+        # The other facets count the selection: Eupen's one event.
+        self.assertEqual(self.counts(page, "prix"), {"gratuit": 1, "payant": 0})
+        page = html.fromstring(self.render(commune=["63023", "92094"]))
+        self.assertEqual(len(page.cssselect(".region-agenda-event")), 5)
+        # A price chosen: the other price is still counted.
+        page = html.fromstring(self.render(prix="payant"))
+        self.assertEqual(self.counts(page, "prix"), {"gratuit": 4, "payant": 1})
+        self.assertEqual(self.counts(page, "commune"), {"92094": 1})
+
     def test_bad_parameters_are_a_message_not_an_error(self):
         page = html.fromstring(
             self.render(du="hier", au="2020-13-45", b_start="abc", prix="x")
