@@ -13,7 +13,13 @@ from datetime import datetime
 from datetime import timedelta
 from imio.commune.cluster.processes import free_port
 from pathlib import Path
+from tests.browser import accessibility_violations
+from tests.browser import DESKTOP
+from tests.browser import PHONE
+from tests.browser import RecordedPage
 from tests.instance import BIN
+from tests.instance import CHROMIUM
+from tests.instance import CHROMIUM_ARGS
 from tests.instance import ROOT
 from tests.test_ical_clients import EXPAND
 from tests.test_ical_clients import NODE
@@ -223,6 +229,37 @@ class TestRegionSync(unittest.TestCase):
             f'href="{self.communes.url}/gesves/agenda/balade-contee"', home.text
         )
         self.assertIn("Commune de Gesves", page_text(home.text))
+        self.check_nearby_in_a_browser(f"{self.communes.url}/demo")
+
+    def check_nearby_in_a_browser(self, url: str):
+        """The section on a desktop and a 390 px phone: readable, axe clean."""
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS
+            )
+            try:
+                self.check_nearby_pages(browser, url)
+            finally:
+                browser.close()
+
+    def check_nearby_pages(self, browser, url: str):
+        for viewport in (DESKTOP, PHONE):
+            recorded = RecordedPage(browser, viewport=viewport)
+            page = recorded.page
+            page.goto(url, wait_until="networkidle")
+            section = page.get_by_role("region", name="Autour de chez vous")
+            self.assertTrue(section.is_visible())
+            gesves = "Balade contée au bois de Gesves"
+            link = section.get_by_role("link", name=gesves)
+            self.assertTrue(link.is_visible())
+            self.assertLessEqual(
+                page.evaluate("document.documentElement.scrollWidth"),
+                viewport["width"],
+            )
+            self.assertEqual(accessibility_violations(page), [])
+            recorded.close()
 
     def test_an_edit_an_unpublication_and_a_deletion_reach_the_region(self):
         edited = self.add_event("gesves", "Concert d'orgue", self.in_days(10))
