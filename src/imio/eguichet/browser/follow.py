@@ -5,6 +5,7 @@ from imio.eguichet.browser.answer import AnswerRefused
 from imio.eguichet.browser.answer import ANSWERED
 from imio.eguichet.browser.answer import can_answer
 from imio.eguichet.browser.answer import receive_answer
+from imio.eguichet.browser.my_data import send_archive
 from imio.eguichet.content.case import public
 from imio.eguichet.content.case.content import ICase
 from imio.eguichet.content.case_folder.content import get_cases_folder
@@ -92,6 +93,8 @@ class FollowView(BrowserView):
                 self.answer()
             elif self.request.form.get("download_letter") and self.has_letter():
                 return self.letter()
+            elif self.case is not None and self.request.form.get("download_data"):
+                return send_archive(self.request, [self.case])
         return self.template()
 
     def letter(self):
@@ -152,8 +155,8 @@ class FollowView(BrowserView):
             return
         self.case = find_case(
             api.portal.get(),
-            self.request.form.get("reference", ""),
-            self.request.form.get("access_code", ""),
+            str(self.request.form.get("reference") or ""),
+            str(self.request.form.get("access_code") or ""),
         )
         if self.case is None:
             self.error = NO_MATCH
