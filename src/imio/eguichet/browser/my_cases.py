@@ -117,6 +117,13 @@ class MyCasesView(BrowserView):
                     brain.review_state, "Case"
                 ),
                 "created": api.portal.get_localized_time(brain.created),
+                "letter_url": letter_url(brain),
             }
             for brain in brains
         ]
+
+
+def letter_url(brain) -> str:
+    """The decision letter's download, when the case has one (a citizen's few)."""
+    case = brain.getObject()
+    return f"{brain.getURL()}/@@lettre" if getattr(case, "letter", None) else ""
