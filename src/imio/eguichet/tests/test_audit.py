@@ -345,3 +345,77 @@ class TestAuditLogPage(AuditFunctionalTestCase):
         (entry,) = self.found(user="dpo")
         self.assertEqual(entry["action"], "export")
         self.assertTrue(entry["detail"].startswith("journal-d-audit.csv; 1;"))
+
+
+class TestRegister(AuditFunctionalTestCase):
+    def setUp(self):
+        super().setUp()
+        self.form.purpose = "Délivrer un certificat de résidence."
+        self.form.legal_basis = "Loi du 19 juillet 1991 relative aux registres."
+        self.form.data_categories = ["identity", "contact"]
+        self.form.retention_months = 12
+        with api.env.adopt_roles(["Manager"]):
+            self.bare = add_form(self.portal, "permis", title="Permis de location")
+        self.bare.reindexObject()
+        transaction.commit()
+        self.url = f"{self.base}/@@registre-des-traitements"
+
+    def entry(self, text, title):
+        text = text[text.index('class="processing-register"') :]
+        start = text.index(title)
+        end = text.find('<section class="register-entry"', start)
+        return text[start : end if end > 0 else None]
+
+    def test_one_entry_per_form_from_its_settings(self):
+        page = self.get(self.url, username="dpo")
+        self.assertEqual(page.status_code, 200)
+        text = page.text
+        self.assertIn("Registre des traitements", text)
+        filled = self.entry(text, "Certificat de résidence")
+        self.assertIn("Délivrer un certificat de résidence.", filled)
+        self.assertIn("Loi du 19 juillet 1991", filled)
+        self.assertIn("Identité (nom, prénom, date de naissance)", filled)
+        self.assertIn("État civil", filled)
+        self.assertIn("12 mois après la clôture", filled)
+        self.assertRegex(filled, r'class="register-cases"\s*>1<')
+        self.assertNotIn("À compléter", filled)
+        bare = self.entry(text, "Permis de location")
+        self.assertIn("À compléter", bare)
+        self.assertIn("Aucune durée de conservation fixée", bare)
+        self.assertRegex(bare, r'class="register-cases"\s*>0<')
+        self.assertIn("register.css", text)
+
+    def test_for_the_dpo_and_the_site_administrators_only(self):
+        for username in ("dpo", "site_admin"):
+            for url in (self.url, f"{self.url}.csv"):
+                response = self.get(url, username=username)
+                self.assertEqual(response.status_code, 200, (username, url))
+        for username in ("agent", "service_agent", "editor", "marie", None):
+            for url in (self.url, f"{self.url}.csv"):
+                response = self.get(url, username=username)
+                self.assertIn(response.status_code, (302, 401, 403), (username, url))
+                self.assertNotIn("Loi du 19 juillet", response.text)
+
+    def test_csv(self):
+        response = self.get(f"{self.url}.csv", username="dpo")
+        self.assertTrue(response.content.startswith(b"\xef\xbb\xbf"))
+        rows = list(
+            csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+        )
+        self.assertEqual(rows[0][0], "Traitement (formulaire)")
+        by_title = {row[0]: row for row in rows[1:]}
+        self.assertEqual(by_title["Permis de location"][-1], "À compléter")
+        filled = by_title["Certificat de résidence"]
+        self.assertEqual(filled[-1], "Complet")
+        self.assertEqual(filled[-2], "1")
+        self.assertIn("Coordonnées", filled[3])
+
+    def test_in_german(self):
+        api.portal.set_registry_record("plone.default_language", "de")
+        api.portal.set_registry_record("plone.available_languages", ["de"])
+        transaction.commit()
+        text = self.get(self.url, username="dpo").text
+        self.assertIn("Verzeichnis der Verarbeitungstätigkeiten", text)
+        self.assertIn("Zu ergänzen", text)
+        self.assertIn("12 Monate nach Abschluss", text)
+        self.assertIn("Zweck der Verarbeitung", text)
