@@ -54,6 +54,17 @@ class TestRegionGuideProfiles(unittest.TestCase):
         })
         self.assertEqual(answers["region"]["url"], "https://agenda.example.be/region")
 
+    def test_a_radius_shown_is_accepted(self):
+        region = yaml.safe_load(yaml_blocks(DOCS)[2])
+        answers = complete_answers({
+            "site_id": "demo",
+            "title": "Ville de Namur",
+            "refnis": "92094",
+            **region,
+        })
+        self.assertEqual(answers["region"]["radius_km"], 15)
+        self.assertEqual(answers["region"]["centre"]["latitude"], 50.4646)
+
 
 class TestRegionGuideCommands(unittest.TestCase):
     layer = REGION_AND_COMMUNES

@@ -13,6 +13,7 @@ from imio.commune.library.sync import backoff
 from imio.commune.library.sync import unreachable
 from imio.commune.region.subscription import region_of
 from imio.commune.region.site import shown_anew
+from imio.website.browser.home import ADMINISTRATION
 from zope.annotation.interfaces import IAnnotations
 
 import http.client
@@ -41,9 +42,28 @@ def nearby_events(site) -> list[dict]:
     return [dict(item) for item in IAnnotations(site).get(NEARBY_KEY, ())]
 
 
-def nearby_url(region: dict, refnis: str) -> str:
-    query = urllib.parse.urlencode({"refnis": refnis, "limit": LIMIT})
+def nearby_url(region: dict, refnis: str, centre: dict | None = None) -> str:
+    parameters = {"refnis": refnis, "limit": LIMIT}
+    if centre and region.get("radius_km"):
+        parameters.update(
+            lat=centre["latitude"], lon=centre["longitude"], km=region["radius_km"]
+        )
+    query = urllib.parse.urlencode(parameters)
     return f"{region['url'].rstrip('/')}/@region-nearby?{query}"
+
+
+def commune_centre(site, region: dict) -> dict | None:
+    """The profile's centre, or the position of the administration's page."""
+    if region.get("centre"):
+        return region["centre"]
+    service = site
+    for name in ADMINISTRATION:
+        service = service.get(name) if hasattr(service, "get") else None
+    latitude = getattr(service, "latitude", None)
+    longitude = getattr(service, "longitude", None)
+    if latitude is None or longitude is None:
+        return None
+    return {"latitude": latitude, "longitude": longitude}
 
 
 def fetch_json(url: str, timeout: float, opener, clock) -> object:
@@ -128,7 +148,8 @@ def refresh_nearby(site, opener=None, clock=None) -> dict:
         )
         return row
     refnis = stored_answers(site).get("refnis", "")
-    url = nearby_url(region, refnis)
+    centre = commune_centre(site, region) if region.get("radius_km") else None
+    url = nearby_url(region, refnis, centre)
     timeout = region.get("timeout") or DEFAULT_TIMEOUT
     try:
         items = checked_items(
@@ -140,10 +161,15 @@ def refresh_nearby(site, opener=None, clock=None) -> dict:
     row[EVENTS] = len(items)
     if items == nearby_events(site):
         row[RESULT] = "inchangé"
-        return row
-    IAnnotations(site)[NEARBY_KEY] = tuple(items)
-    # The home page shows the list: no page cached for visitors (in the
-    # instance or a caching proxy) may keep the old one.
-    shown_anew(site)
-    row[RESULT] = "mis à jour"
+    else:
+        IAnnotations(site)[NEARBY_KEY] = tuple(items)
+        # The home page shows the list: no page cached for visitors (in the
+        # instance or a caching proxy) may keep the old one.
+        shown_anew(site)
+        row[RESULT] = "mis à jour"
+    if region.get("radius_km") and centre is None:
+        row[RESULT] += (
+            " (rayon ignoré : la page services/administration est sans position ; "
+            "donnez-lui latitude et longitude, ou region.centre au profil)"
+        )
     return row

@@ -5,6 +5,13 @@
     region:
       url: https://agenda.example.be/region   # the regional site
       timeout: 10                             # seconds per request, 10 by default
+      radius_km: 15                           # also the events within 15 km
+      centre: {latitude: 50.46, longitude: 4.87}  # else the administration's
+
+"Autour de chez vous" lists the events of the other communes of the
+arrondissement and, with ``radius_km``, those whose place lies within that
+distance of the commune's centre: ``centre``, or else the position of the
+administration's service page.
 
 A commune with this key publishes its events and news at ``@region-changes``
 for the regional site, and shows its neighbours' events on its home page.
@@ -16,7 +23,11 @@ from urllib.parse import urlsplit
 
 
 DEFAULT_TIMEOUT = 10
-FIELDS = {"url", "timeout"}
+FIELDS = {"url", "timeout", "radius_km", "centre"}
+MAX_RADIUS_KM = 50
+# Belgium, with a margin: a centre outside is a typing mistake.
+LATITUDES = (49.4, 51.6)
+LONGITUDES = (2.4, 6.5)
 
 
 def check_region(region) -> dict:
@@ -27,7 +38,7 @@ def check_region(region) -> dict:
     if unknown:
         raise SubscriptionError(
             f"region.{unknown[0]}",
-            "clé inconnue ; les clés possibles sont url et timeout.",
+            "clé inconnue ; les clés possibles sont url, timeout, radius_km et centre.",
         )
     url = region.get("url")
     parts = urlsplit(url) if isinstance(url, str) else None
@@ -45,7 +56,52 @@ def check_region(region) -> dict:
         timeout = check_timeout(region.get("timeout", DEFAULT_TIMEOUT))
     except SubscriptionError as exc:
         raise SubscriptionError("region.timeout", str(exc)) from exc
-    return {"url": url.rstrip("/"), "timeout": timeout}
+    checked = {"url": url.rstrip("/"), "timeout": timeout}
+    if "radius_km" in region:
+        checked["radius_km"] = check_radius(region["radius_km"])
+    if "centre" in region:
+        if "radius_km" not in region:
+            raise SubscriptionError(
+                "region.centre", "ne sert qu'avec radius_km, le rayon en km."
+            )
+        checked["centre"] = check_centre(region["centre"])
+    return checked
+
+
+def check_radius(radius) -> int:
+    if type(radius) is not int or not 1 <= radius <= MAX_RADIUS_KM:
+        raise SubscriptionError(
+            "region.radius_km",
+            f"le rayon est un nombre entier de kilomètres, de 1 à {MAX_RADIUS_KM}.",
+        )
+    return radius
+
+
+def check_centre(centre) -> dict:
+    numbers = (int, float)
+    if (
+        not isinstance(centre, dict)
+        or set(centre) != {"latitude", "longitude"}
+        or not all(
+            isinstance(centre[name], numbers) and not isinstance(centre[name], bool)
+            for name in centre
+        )
+    ):
+        raise SubscriptionError(
+            "region.centre",
+            "donnez latitude et longitude en degrés décimaux "
+            "(par exemple {latitude: 50.4646, longitude: 4.8665}).",
+        )
+    if not (
+        LATITUDES[0] <= centre["latitude"] <= LATITUDES[1]
+        and LONGITUDES[0] <= centre["longitude"] <= LONGITUDES[1]
+    ):
+        raise SubscriptionError(
+            "region.centre",
+            "ce point n'est pas en Belgique : la latitude vient d'abord, puis "
+            "la longitude.",
+        )
+    return {"latitude": centre["latitude"], "longitude": centre["longitude"]}
 
 
 def region_of(site) -> dict | None:

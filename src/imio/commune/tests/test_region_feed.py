@@ -133,8 +133,42 @@ class TestRegionAnswers(unittest.TestCase):
             {"url": "http://localhost:8080/region", "timeout": 3},
         )
 
+    def test_a_radius_around_the_commune(self):
+        region = {
+            "url": "https://a.be/region",
+            "radius_km": 15,
+            "centre": {"latitude": 50.4646, "longitude": 4.8665},
+        }
+        self.assertEqual(self.answers(region)["region"], {**region, "timeout": 10})
+        # Without a centre, the administration's position is taken at sync.
+        self.assertEqual(
+            self.answers({"url": "https://a.be/region", "radius_km": 10})["region"],
+            {"url": "https://a.be/region", "timeout": 10, "radius_km": 10},
+        )
+
     def test_refused_in_french(self):
         for region, field, words in (
+            ({"url": "https://a.be", "radius_km": 0}, "region.radius_km", "de 1 à 50"),
+            ({"url": "https://a.be", "radius_km": 8.5}, "region.radius_km", "entier"),
+            (
+                {"url": "https://a.be", "radius_km": 9, "centre": [50, 4]},
+                "region.centre",
+                "latitude",
+            ),
+            (
+                {
+                    "url": "https://a.be",
+                    "radius_km": 9,
+                    "centre": {"latitude": 48.1, "longitude": 4.8},
+                },
+                "region.centre",
+                "en Belgique",
+            ),
+            (
+                {"url": "https://a.be", "centre": {"latitude": 50.4, "longitude": 4.8}},
+                "region.centre",
+                "radius_km",
+            ),
             ("http://x", "region", "doit donner url"),
             ({}, "region.url", "est requise"),
             ({"url": "ftp://agenda.example.be"}, "region.url", "http://"),

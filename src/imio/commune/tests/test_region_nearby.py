@@ -135,6 +135,55 @@ class TestRefreshNearby(unittest.TestCase):
         self.assertIn('<a href="http://assesse.example">Commune d', home)
         self.assertIn(f'href="{self.region}"', home)
 
+    def asked(self) -> dict:
+        [path] = self.server.requests[-1:]
+        return parse_qs(urlsplit(path).query)
+
+    def test_a_radius_around_the_centre_in_the_profile(self):
+        region = {
+            "url": self.region,
+            "timeout": 5,
+            "radius_km": 15,
+            "centre": {"latitude": 50.4016, "longitude": 5.0751},
+        }
+        IAnnotations(self.site)[ANSWERS_KEY] = {
+            **stored_answers(self.site),
+            "region": region,
+        }
+        self.refresh()
+        self.assertEqual(
+            self.asked(),
+            {
+                "refnis": ["92054"],
+                "limit": ["6"],
+                "lat": ["50.4016"],
+                "lon": ["5.0751"],
+                "km": ["15"],
+            },
+        )
+
+    def test_a_radius_around_the_administration(self):
+        with api.env.adopt_roles(["Manager"]):
+            administration = api.content.create(
+                container=self.site["services"],
+                type="Service",
+                id="administration",
+                title="Administration communale",
+            )
+        administration.latitude, administration.longitude = 50.4031, 5.0708
+        IAnnotations(self.site)[ANSWERS_KEY] = {
+            **stored_answers(self.site),
+            "region": {"url": self.region, "timeout": 5, "radius_km": 10},
+        }
+        self.refresh()
+        self.assertEqual(self.asked()["lat"], ["50.4031"])
+        self.assertEqual(self.asked()["km"], ["10"])
+        # Without a position, the arrondissement only, and the row says why.
+        administration.latitude = administration.longitude = None
+        row = self.refresh()
+        self.assertNotIn("km", self.asked())
+        self.assertIn("sans position", row["résultat"])
+
     def test_an_unchanged_list_is_not_written_again(self):
         self.refresh()
         kept = IAnnotations(self.site)[NEARBY_KEY]

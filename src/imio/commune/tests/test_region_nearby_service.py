@@ -32,6 +32,17 @@ NAMUR = commune("92094", "Ville de Namur")
 GESVES = commune("92054", "Commune de Gesves")
 ASSESSE = commune("92003", "Commune d'Assesse")
 EUPEN = commune("63023", "Stadt Eupen")
+# In the arrondissement of Dinant, 15 km south of Namur's town hall.
+YVOIR = commune("91141", "Commune d'Yvoir")
+NAMUR_TOWN_HALL = {"lat": "50.4646", "lon": "4.8665"}
+YVOIR_PLACE = {
+    "title": "Place de l'Église",
+    "street": "Place de l'Église 1",
+    "postal_code": "5530",
+    "city": "Yvoir",
+    "latitude": 50.3277,
+    "longitude": 4.8799,
+}
 
 
 def event(source: dict, uid: str, title: str, start: datetime, **fields) -> dict:
@@ -100,6 +111,12 @@ class TestRegionNearby(unittest.TestCase):
             (NAMUR, event(NAMUR, "festival", "Festival folk", day(20, 14))),
             (GESVES, event(GESVES, "festival", "Festival folk", day(20, 14))),
             (NAMUR, event(NAMUR, "conte", "L'heure du conte", day(2, 10))),
+            (
+                YVOIR,
+                event(
+                    YVOIR, "crue", "Descente de la Meuse", day(6, 9), place=YVOIR_PLACE
+                ),
+            ),
         ]
         for source, entry in store:
             store_entries(self.site, source, [entry], datetime.now(BRUSSELS))
@@ -162,6 +179,27 @@ class TestRegionNearby(unittest.TestCase):
         self.assertGreater(market, datetime.now(BRUSSELS) - timedelta(hours=4))
         self.assertLess(market, self.in_days(8, 0))
 
+    def test_within_a_radius_of_the_commune_also(self):
+        # Yvoir is in another arrondissement, 15 km from Namur's town hall.
+        near = self.get(refnis="92094", km="20", **NAMUR_TOWN_HALL)
+        self.assertEqual(near.status_code, 200, near.text)
+        titles = [item["title"] for item in near.json()["items"]]
+        self.assertEqual(
+            titles,
+            [
+                "Marché du terroir",
+                "Balade contée",
+                "Brocante d'Assesse",
+                "Descente de la Meuse",
+                "Fermes ouvertes",
+            ],
+        )
+        # Within 10 km: the arrondissement's only, as without a radius.
+        far = self.get(refnis="92094", km="10", **NAMUR_TOWN_HALL)
+        self.assertNotIn(
+            "Descente de la Meuse", [item["title"] for item in far.json()["items"]]
+        )
+
     def test_a_limit(self):
         answer = self.get(refnis="92054", limit="2")
         self.assertEqual(answer.status_code, 200, answer.text)
@@ -179,6 +217,11 @@ class TestRegionNearby(unittest.TestCase):
             {"refnis": "92094", "limit": "x"},
             {"refnis": "92094", "limit": "0"},
             {"refnis": "92094", "limit": "1000"},
+            {"refnis": "92094", "km": "20"},
+            {"refnis": "92094", "km": "0", **NAMUR_TOWN_HALL},
+            {"refnis": "92094", "km": "500", **NAMUR_TOWN_HALL},
+            {"refnis": "92094", "km": "20", "lat": "91", "lon": "4.8"},
+            {"refnis": "92094", "km": "20", "lat": "nord", "lon": "4.8"},
         ):
             answer = self.get(**params)
             with self.subTest(params=params):
