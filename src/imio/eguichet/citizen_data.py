@@ -20,6 +20,7 @@ from zope.i18nmessageid import Message
 import io
 import json
 import re
+import shutil
 import unicodedata
 import zipfile
 
@@ -30,6 +31,7 @@ README = "LISEZMOI.txt"
 # Control characters and the separators of Windows, macOS and Unix paths.
 UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 MAX_NAME = 120
+CHUNK = 1 << 20
 
 # The paragraphs of LISEZMOI.txt, in the citizen's language.
 README_PARAGRAPHS = (
@@ -161,18 +163,25 @@ def case_document(case, paths: dict, language: str) -> dict:
     }
 
 
-def case_archive_entries(case, language: str | None = None) -> list[tuple[str, bytes]]:
-    """(path inside the ZIP, bytes) of one case: its JSON, then its files."""
-    language = language or default_language()
+def case_entries(case, language: str) -> list[tuple[str, object]]:
+    """(path inside the ZIP, bytes or a file of the case) of one case."""
     folder = case.formatted_reference()
-    taken, paths, entries = set(), {}, []
+    taken, paths, files = set(), {}, []
     for key, file in case_files(case):
         name = unique_name(safe_name(file.filename or key), taken)
         paths[key] = f"{folder}/{FILES_FOLDER}/{name}"
-        entries.append((paths[key], file.data))
+        files.append((paths[key], file))
     document = case_document(case, paths, language)
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    return [(f"{folder}/{DATA_FILE}", text.encode("utf-8")), *entries]
+    return [(f"{folder}/{DATA_FILE}", text.encode("utf-8")), *files]
+
+
+def case_archive_entries(case, language: str | None = None) -> list[tuple[str, bytes]]:
+    """(path inside the ZIP, bytes) of one case: its JSON, then its files."""
+    return [
+        (path, content if isinstance(content, bytes) else content.data)
+        for path, content in case_entries(case, language or default_language())
+    ]
 
 
 def readme(language: str) -> bytes:
@@ -189,23 +198,41 @@ def readme(language: str) -> bytes:
 
 def citizen_zip(cases, language: str | None = None) -> bytes:
     """The ZIP of these cases, with its ``LISEZMOI.txt``."""
-    language = language or default_language()
-    moment = site_now().timetuple()[:6]
     output = io.BytesIO()
-    with zipfile.ZipFile(output, "w") as archive:
-        write(archive, README, readme(language), moment)
-        for case in cases:
-            for path, data in case_archive_entries(case, language):
-                write(archive, path, data, moment)
+    write_citizen_zip(output, cases, language)
     return output.getvalue()
 
 
-def write(archive, path: str, data: bytes, moment):
+def write_citizen_zip(output, cases, language: str | None = None):
+    """Write the ZIP of these cases to ``output``, a file open for writing.
+
+    The files are copied from their blobs piece by piece: a citizen's photos
+    never sit whole in the instance's memory.
+    """
+    language = language or default_language()
+    moment = site_now().timetuple()[:6]
+    with zipfile.ZipFile(output, "w") as archive:
+        write(archive, README, readme(language), moment)
+        for case in cases:
+            for path, content in case_entries(case, language):
+                write(archive, path, content, moment)
+
+
+def write(archive, path: str, content, moment):
     entry = zipfile.ZipInfo(path, date_time=moment)
+    if isinstance(content, bytes):
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(entry, content)
+        return
     # Photos and PDFs are compressed already: stored as they are, quicker.
-    text = path.endswith((".json", ".txt"))
-    entry.compress_type = zipfile.ZIP_DEFLATED if text else zipfile.ZIP_STORED
-    archive.writestr(entry, data)
+    entry.compress_type = zipfile.ZIP_STORED
+    large = content.getSize() >= zipfile.ZIP64_LIMIT
+    with archive.open(entry, "w", force_zip64=large) as target:
+        if hasattr(content, "open"):
+            with content.open() as source:
+                shutil.copyfileobj(source, target, CHUNK)
+        else:
+            target.write(content.data)
 
 
 def default_language() -> str:

@@ -2,22 +2,38 @@
 
 from AccessControl import Unauthorized
 from imio.eguichet.citizen_data import archive_name
-from imio.eguichet.citizen_data import citizen_zip
+from imio.eguichet.citizen_data import write_citizen_zip
 from plone import api
 from Products.Five.browser import BrowserView
+from ZPublisher.Iterators import filestream_iterator
+
+import os
+import tempfile
 
 
-def send_archive(request, cases) -> bytes:
-    """The ZIP of ``cases`` as a download that no cache keeps."""
-    data = citizen_zip(cases)
+def send_archive(request, cases):
+    """The ZIP of ``cases`` as a download that no cache keeps.
+
+    Written to a temporary file and streamed from it: the files of many
+    cases never sit whole in the instance's memory.
+    """
+    with tempfile.NamedTemporaryFile(suffix=".zip", delete=False) as output:
+        try:
+            write_citizen_zip(output, cases)
+        except BaseException:
+            os.unlink(output.name)
+            raise
+    stream = filestream_iterator(output.name, "rb")
+    # Open, the stream still reads the file; no name is left on the disk.
+    os.unlink(output.name)
     response = request.response
     response.setHeader("Content-Type", "application/zip")
     response.setHeader(
         "Content-Disposition", f'attachment; filename="{archive_name()}"'
     )
-    response.setHeader("Content-Length", str(len(data)))
+    response.setHeader("Content-Length", str(len(stream)))
     response.setHeader("Cache-Control", "private, no-store")
-    return data
+    return stream
 
 
 def own_cases(userid: str) -> list:
