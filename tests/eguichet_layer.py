@@ -44,6 +44,14 @@ WORKS_AGENT = {
     "fullname": "Sophie Lambert",
     "groups": [WORKS, SECRETARIAT],
 }
+# The commune's administrator of the site: forms, their letters, members.
+SITE_ADMINISTRATOR = {
+    "id": "claire.renard",
+    "email": "claire.renard@ville.namur.be",
+    "password": "Admin-Site-Namur-2025",
+    "fullname": "Claire Renard",
+    "roles": ["Site Administrator"],
+}
 SETUP_SCRIPT = ROOT / "tests" / "eguichet_site.py"
 # The instance reads its client secret from this variable (never the database).
 SECRET_VARIABLE = "IMIO_OIDC_SECRET"  # noqa: S105 - a variable name
@@ -64,7 +72,7 @@ class EguichetInstanceLayer(DemoInstanceLayer):
         settings = {
             "site_id": "demo",
             "smtp_port": self.smtp.port,
-            "members": [CITIZEN, AGENT, WORKS_AGENT],
+            "members": [CITIZEN, AGENT, WORKS_AGENT, SITE_ADMINISTRATOR],
             "identity": {
                 "issuer": self.provider.issuer,
                 "client_id": CLIENT_ID,

@@ -36,5 +36,7 @@ for member in settings["members"]:
     )
     for group_id in member.get("groups", ()):
         api.group.add_user(groupname=group_id, username=member["id"])
+    if member.get("roles"):
+        api.user.grant_roles(username=member["id"], roles=member["roles"])
 
 transaction.commit()
