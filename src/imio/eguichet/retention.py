@@ -10,6 +10,7 @@ any case.
 """
 
 from datetime import datetime
+from datetime import UTC
 from dateutil.relativedelta import relativedelta
 from DateTime import DateTime
 from imio.eguichet.behaviors import IEguichetForm
@@ -144,7 +145,8 @@ def anonymise(case, now: datetime) -> None:
     case._access_code_hash = None
     _forget_owner(case, applicant_id)
     _erase_history_comments(case, applicant_id)
-    case.anonymised_on = now
+    # In UTC: ZODB cannot store a datetime holding a ZoneInfo.
+    case.anonymised_on = now.astimezone(UTC)
     # Every index: the applicant's name, e-mail and Owner role leave the
     # catalog, and the case leaves case_closed_on (nothing left to do).
     case.reindexObject()

@@ -6,6 +6,7 @@ from imio.commune.cli import listing
 from imio.commune.cli import new_profile
 from imio.commune.cli import region_sync
 from imio.commune.cli import report
+from imio.commune.cli import retention
 from imio.commune.cli import sync
 from imio.commune.cli import upgrade
 from imio.commune.cli.output import Reporter
@@ -28,6 +29,7 @@ COMMANDS = (
     exchange,
     sync,
     region_sync,
+    retention,
 )
 
 
