@@ -10,6 +10,7 @@ def case_records(context):
     for step in STEPS:
         context.runImportStepFromProfile(PROFILE, step)
     create_audit_trail(context)
+    index_closed_cases(context)
 
 
 def create_audit_trail(context):
@@ -18,3 +19,24 @@ def create_audit_trail(context):
     from plone import api
 
     audit.install(api.portal.get())
+
+
+def index_closed_cases(context):
+    """The retention job's index and column, filled for the closed cases."""
+    from imio.eguichet.retention import CLOSING_STATES
+    from plone import api
+    from Products.PluginIndexes.DateIndex.DateIndex import DateIndex
+
+    catalog = api.portal.get_tool("portal_catalog")
+    if "case_closed_on" not in catalog.indexes():
+        index = DateIndex("case_closed_on")
+        index.index_naive_time_as_local = True
+        catalog.addIndex("case_closed_on", index)
+    if "case_anonymised_on" not in catalog.schema():
+        catalog.addColumn("case_anonymised_on")
+    closed = catalog.unrestrictedSearchResults(
+        portal_type="Case", review_state=list(CLOSING_STATES)
+    )
+    for brain in closed:
+        case = brain._unrestrictedGetObject()
+        catalog.catalog_object(case, idxs=["case_closed_on"], update_metadata=True)
