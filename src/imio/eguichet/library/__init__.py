@@ -50,6 +50,11 @@ class LibraryForm:
     # What the citizen needs at hand, one per line, and minutes to fill in.
     documents: str = ""
     duration_minutes: int | None = None
+    # The register of processing (GDPR article 30): why, on which legal
+    # basis, and which categories of personal data the form collects.
+    purpose: str = ""
+    legal_basis: str = ""
+    data_categories: tuple[str, ...] = ()
 
     @property
     def fields_model(self) -> str:
@@ -72,6 +77,16 @@ class LibraryForm:
         return etree.tostring(model, encoding="unicode")
 
 
+# The population registers' certificates rest on the same texts.
+POPULATION_REGISTERS = (
+    "Loi du 19 juillet 1991 relative aux registres de la population, aux "
+    "cartes d'identité, aux cartes des étrangers et aux documents de séjour ; "
+    "arrêté royal du 16 juillet 1992 relatif à la communication des "
+    "informations contenues dans les registres de la population et dans le "
+    "registre des étrangers ; RGPD, article 6.1.e (mission d'intérêt public)."
+)
+
+
 FORMS = (
     LibraryForm(
         id="certificat-de-residence",
@@ -86,6 +101,10 @@ FORMS = (
         retention_months=12,
         documents=ELECTRONIC_ID,
         duration_minutes=5,
+        purpose="Délivrer au demandeur un certificat de résidence, avec ou sans "
+        "l'historique de ses adresses, extrait du registre de la population.",
+        legal_basis=POPULATION_REGISTERS,
+        data_categories=("identity", "contact", "national_number"),
     ),
     LibraryForm(
         id="composition-de-menage",
@@ -99,6 +118,10 @@ FORMS = (
         retention_months=12,
         documents=ELECTRONIC_ID,
         duration_minutes=5,
+        purpose="Délivrer au demandeur un certificat de composition de ménage extrait "
+        "du registre de la population.",
+        legal_basis=POPULATION_REGISTERS,
+        data_categories=("identity", "contact", "national_number", "family"),
     ),
     LibraryForm(
         id="extrait-acte",
@@ -113,6 +136,14 @@ FORMS = (
         documents="La date et le lieu de l'acte (naissance, mariage ou décès)\n"
         "Les noms des personnes concernées",
         duration_minutes=5,
+        purpose="Délivrer un extrait ou une copie d'un acte de l'état civil aux "
+        "personnes que la loi y autorise.",
+        legal_basis=(
+            "Ancien Code civil, livre Ier, titre II « Des actes de l'état civil », "
+            "tel que modifié par la loi du 18 juin 2018 (banque de données des actes "
+            "de l'état civil) ; RGPD, article 6.1.c (obligation légale)."
+        ),
+        data_categories=("identity", "contact", "family"),
     ),
     LibraryForm(
         id="declaration-perte-document",
@@ -127,6 +158,16 @@ FORMS = (
         documents="Le numéro du document perdu ou volé, s'il vous est connu\n"
         "Le numéro du procès-verbal de la police, en cas de vol",
         duration_minutes=10,
+        purpose="Enregistrer la déclaration de perte ou de vol d'un document "
+        "d'identité ou de voyage et faire annuler ce document.",
+        legal_basis=(
+            "Loi du 19 juillet 1991 relative aux registres de la population, aux "
+            "cartes d'identité, aux cartes des étrangers et aux documents de séjour ; "
+            "arrêté royal du 25 mars 2003 relatif aux cartes d'identité ; Code "
+            "consulaire du 21 décembre 2013 (passeports) ; RGPD, article 6.1.c "
+            "(obligation légale)."
+        ),
+        data_categories=("identity", "contact", "national_number", "documents"),
     ),
     LibraryForm(
         id="reservation-salle",
@@ -140,6 +181,12 @@ FORMS = (
         retention_months=24,
         documents="Les dates et heures souhaitées\nLe nombre de personnes attendues",
         duration_minutes=10,
+        purpose="Traiter la demande de location d'une salle communale et conclure le "
+        "contrat de location.",
+        legal_basis="Code de la démocratie locale et de la décentralisation, article "
+        "L1122-30 (gestion des biens communaux), et le règlement communal "
+        "d'occupation des salles ; RGPD, article 6.1.b (contrat de location).",
+        data_categories=("identity", "contact"),
     ),
     LibraryForm(
         id="signalement-voirie",
@@ -153,6 +200,14 @@ FORMS = (
         documents="L'adresse ou l'endroit précis du problème\n"
         "Une photo, si vous en avez une (facultatif)",
         duration_minutes=5,
+        purpose="Recevoir et traiter les signalements de problèmes sur la voie "
+        "publique, et tenir informée la personne qui signale.",
+        legal_basis=(
+            "Nouvelle loi communale, article 135, § 2 (propreté, salubrité, sûreté "
+            "et commodité du passage dans les rues) ; RGPD, article 6.1.e (mission "
+            "d'intérêt public)."
+        ),
+        data_categories=("identity", "contact", "photos"),
     ),
     LibraryForm(
         id="occupation-domaine-public",
@@ -167,6 +222,14 @@ FORMS = (
         documents="L'adresse et les dates de l'occupation\n"
         "La surface occupée (en mètres carrés)",
         duration_minutes=10,
+        purpose="Autoriser l'occupation temporaire de la voie publique (conteneur, "
+        "échafaudage, monte-meubles) et en contrôler le respect.",
+        legal_basis=(
+            "Nouvelle loi communale, articles 119 et 135, § 2 ; règlement communal "
+            "de police relatif à l'occupation de la voie publique ; RGPD, article "
+            "6.1.e (mission d'intérêt public)."
+        ),
+        data_categories=("identity", "contact", "documents"),
     ),
     LibraryForm(
         id="inscription-stage",
@@ -180,6 +243,15 @@ FORMS = (
         documents="Les nom, prénom et date de naissance de l'enfant\n"
         "Les coordonnées d'une personne à contacter en cas d'urgence",
         duration_minutes=10,
+        purpose="Inscrire un enfant à un stage communal de vacances, l'accueillir en "
+        "sécurité (santé, personne à contacter) et facturer le stage.",
+        legal_basis=(
+            "Décret de la Communauté française du 17 mai 1999 relatif aux centres de "
+            "vacances ; Code de la démocratie locale et de la décentralisation, "
+            "article L1122-30 ; RGPD, articles 6.1.b (inscription) et 9.2.a (données "
+            "de santé de l'enfant, avec le consentement du parent)."
+        ),
+        data_categories=("identity", "contact", "family", "health", "photos"),
     ),
     LibraryForm(
         id="carte-stationnement-riverain",
@@ -194,6 +266,21 @@ FORMS = (
         retention_months=36,
         documents=f"{ELECTRONIC_ID}\nLe certificat d'immatriculation de votre véhicule",
         duration_minutes=5,
+        purpose="Délivrer la carte de riverain qui permet de stationner dans une zone "
+        "réglementée, et en contrôler les conditions (domicile, véhicule).",
+        legal_basis=(
+            "Loi du 16 mars 1968 relative à la police de la circulation routière ; "
+            "arrêté ministériel du 9 janvier 2007 concernant la carte de riverain ; "
+            "règlement complémentaire communal de circulation ; RGPD, article 6.1.e "
+            "(mission d'intérêt public)."
+        ),
+        data_categories=(
+            "identity",
+            "contact",
+            "national_number",
+            "vehicle",
+            "documents",
+        ),
     ),
 )
 FORM_IDS = tuple(form.id for form in FORMS)
@@ -241,6 +328,9 @@ def install_form(container, form_id: str, processing_service: str | None = None)
         retention_months=ready.retention_months,
         documents=ready.documents or None,
         duration_minutes=ready.duration_minutes,
+        purpose=ready.purpose or None,
+        legal_basis=ready.legal_basis or None,
+        data_categories=list(ready.data_categories),
     )
     form.setLayout(CHECKED_LAYOUT)
     _publish(form)

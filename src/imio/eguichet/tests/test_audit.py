@@ -5,12 +5,17 @@ from datetime import datetime
 from datetime import UTC
 from imio.belgium.testing import at
 from imio.eguichet import audit
+from imio.eguichet.behaviors import IEguichetForm
+from imio.eguichet.browser.register import RegisterView
 from imio.eguichet.cases import create_case
+from imio.eguichet.library import available_forms
+from imio.eguichet.library import install_form
 from imio.eguichet.testing import add_form
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
 from imio.eguichet.testing import SERVICE
 from imio.eguichet.upgrades.v1012 import case_records
+from imio.eguichet.vocabularies import DATA_CATEGORIES
 from plone import api
 from plone.app.testing import login
 from plone.app.testing import logout
@@ -419,3 +424,30 @@ class TestRegister(AuditFunctionalTestCase):
         self.assertIn("Zu ergänzen", text)
         self.assertIn("12 Monate nach Abschluss", text)
         self.assertIn("Zweck der Verarbeitung", text)
+
+
+class TestLibraryRegisterDefaults(unittest.TestCase):
+    layer = IMIO_EGUICHET_INTEGRATION_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+
+    def test_every_library_form_is_installed_with_its_register_entry(self):
+        for ready in available_forms():
+            self.assertTrue(ready.purpose, ready.id)
+            self.assertTrue(ready.legal_basis, ready.id)
+            self.assertTrue(ready.data_categories, ready.id)
+            self.assertLessEqual(set(ready.data_categories), set(DATA_CATEGORIES))
+            settings = IEguichetForm(install_form(self.portal, ready.id, SERVICE))
+            self.assertEqual(settings.purpose, ready.purpose)
+            self.assertEqual(settings.legal_basis, ready.legal_basis)
+            self.assertEqual(settings.data_categories, list(ready.data_categories))
+        certificate = self.portal["certificat-de-residence"]
+        self.assertIn("Loi du 19 juillet 1991", certificate.legal_basis)
+        self.assertIn("16 juillet 1992", certificate.legal_basis)
+        self.assertIn("health", self.portal["inscription-stage"].data_categories)
+
+        entries = RegisterView(self.portal, self.layer["request"]).entries()
+        self.assertEqual(len(entries), len(available_forms()))
+        self.assertFalse([entry["title"] for entry in entries if entry["incomplete"]])
