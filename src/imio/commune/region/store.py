@@ -155,15 +155,17 @@ def store_entries(site, commune: dict, entries: list[dict], now: datetime) -> di
     until = now + timedelta(days=horizon_days(site))
     counts = {"created": 0, "updated": 0, "withdrawn": 0, "refused": []}
     touched = set()
+    # Each event's dates, worked out once: checked here, catalogued below.
+    expansions = {}
     for entry in entries:
         if entry.get("uid"):
-            store_one(store, record, entry, (now, until), counts, touched)
+            store_one(store, record, entry, (now, until), counts, touched, expansions)
     for key in touched:
-        reindex_group(store, key, now, until)
+        reindex_group(store, key, now, until, expansions)
     return counts
 
 
-def store_one(store, record, entry, window, counts, touched) -> None:
+def store_one(store, record, entry, window, counts, touched, expansions) -> None:
     """One entry of the commune's feed into its group, counted."""
     refnis, uid = record["refnis"], entry["uid"]
     source = (refnis, uid)
@@ -176,7 +178,7 @@ def store_one(store, record, entry, window, counts, touched) -> None:
         return
     if entry.get("type") == "event":
         try:
-            expand(entry, *window)
+            expansions[source] = expand(entry, *window)
         except (RecurrenceError, ValueError, TypeError) as exc:
             counts["refused"].append((entry.get("title", uid), str(exc)))
             if previous is not None:
@@ -238,8 +240,13 @@ def uncatalog(store: Store, key: str, group) -> None:
     group["dates"] = 0
 
 
-def reindex_group(store: Store, key: str, now: datetime, until: datetime) -> None:
-    """The group's dates in the catalog, as its entries say them now."""
+def reindex_group(
+    store: Store, key: str, now: datetime, until: datetime, expansions=None
+) -> None:
+    """The group's dates in the catalog, as its entries say them now.
+
+    ``expansions``: dates already worked out, by (refnis, uid).
+    """
     group = store.groups.get(key)
     if group is None:
         return
@@ -250,7 +257,9 @@ def reindex_group(store: Store, key: str, now: datetime, until: datetime) -> Non
     values = group_values(key, group)
     if group["kind"] == "event":
         source = min(group["entries"])
-        dates = expand(group["entries"][source], now, until)
+        dates = (expansions or {}).get(source)
+        if dates is None:
+            dates = expand(group["entries"][source], now, until)
     else:
         moment = aware(values["effective"]) or aware(values["modified"]) or now
         dates = [(moment, moment)]
