@@ -26,12 +26,14 @@ from plone.namedfile.file import NamedBlobFile
 
 import csv
 import io
+import re
 import requests
 import transaction
 import unittest
 
 
 PASSWORD = TEST_USER_PASSWORD
+AUTHENTICATOR = re.compile(r'name="_authenticator"[^>]*value="([^"]+)"')
 USERS = (
     ("agent", "Agnès Agent"),
     ("marie", "Marie Dupont"),
@@ -272,6 +274,28 @@ class TestAgentActionsRecorded(AuditFunctionalTestCase):
         self.assertEqual(entry["action"], "export")
         self.assertTrue(entry["detail"].startswith("XLSX; 1;"), entry["detail"])
         self.assertIn(self.case.getId(), entry["detail"])
+
+    def test_letter_produced_and_downloaded(self):
+        session = requests.Session()
+        session.auth = ("agent", PASSWORD)
+        page = session.get(self.case.absolute_url(), timeout=30)
+        token = AUTHENTICATOR.search(page.text).group(1)
+        produced = session.post(
+            f"{self.case.absolute_url()}/@@produire-la-lettre",
+            data={"motivation": "Pièces complètes.", "_authenticator": token},
+            allow_redirects=False,
+            timeout=60,
+        )
+        self.assertEqual(produced.status_code, 303)
+        letter = session.get(f"{self.case.absolute_url()}/@@lettre", timeout=30)
+        self.assertTrue(letter.content.startswith(b"%PDF"))
+        self.assertEqual(
+            [(entry["action"], entry["detail"]) for entry in self.found()],
+            [("letter", "download"), ("letter", "produced"), ("view", "")],
+        )
+        # The applicant's own download is not recorded.
+        self.get(f"{self.case.absolute_url()}/@@lettre", username="marie")
+        self.assertEqual(len(self.found()), 3)
 
 
 class TestAuditLogPage(AuditFunctionalTestCase):
