@@ -1,4 +1,4 @@
-"""A citizen takes away their data from the demo commune, over HTTP.
+"""A citizen takes away their data from the demo commune, over HTTP and in Chromium.
 
 The demo instance of the e-guichet layer: the member signs in with Plone's
 login form, finds "Télécharger mes données" in Mes démarches and reads the
@@ -7,7 +7,12 @@ their one request from the follow-up page with its reference and access code.
 """
 
 from imio.eguichet.testing import phone_photo
+from pathlib import Path
+from tests.browser import accessibility_violations
+from tests.browser import RecordedPage
+from tests.browser import screenshot
 from tests.eguichet_layer import CITIZEN
+from tests.eguichet_layer import EGUICHET_BROWSER
 from tests.eguichet_layer import EGUICHET_INSTANCE
 
 import base64
@@ -180,3 +185,45 @@ class TestMyData(unittest.TestCase):
             f"{self.site_url}/@@mes-donnees.zip", allow_redirects=False, timeout=30
         )
         self.assertIn(refused.status_code, (302, 401))
+
+
+class TestMyDataInABrowser(unittest.TestCase):
+    layer = EGUICHET_BROWSER
+
+    def setUp(self):
+        self.site_url = self.layer["site_url"]
+        self.recorded = RecordedPage(self.layer["browser"])
+        self.page = self.recorded.page
+
+    def tearDown(self):
+        self.recorded.close()
+
+    def test_the_member_clicks_download_my_data(self):
+        sent = requests.post(
+            f"{self.site_url}/e-guichet/{LOST}/++api++/@submit",
+            json=LOST_ANSWERS,
+            auth=(CITIZEN["id"], CITIZEN["password"]),
+            headers={"Accept": "application/json"},
+            timeout=60,
+        )
+        self.assertEqual(sent.status_code, 201, sent.text)
+        reference = sent.json()["reference"]
+        page = self.page
+        page.goto(f"{self.site_url}/login")
+        page.fill("#__ac_name", CITIZEN["id"])
+        page.fill("#__ac_password", CITIZEN["password"])
+        page.click("#buttons-login")
+        page.wait_for_load_state()
+        page.goto(f"{self.site_url}/@@mes-demarches")
+        button = page.get_by_role("link", name="Télécharger mes données (ZIP)")
+        screenshot(page, "citoyen-eguichet-11-mes-donnees")
+        self.assertEqual(accessibility_violations(page), [])
+        with page.expect_download() as download:
+            button.click()
+        self.assertRegex(
+            download.value.suggested_filename, r"^mes-donnees-\d{4}-\d{2}-\d{2}\.zip$"
+        )
+        files = read_zip(Path(download.value.path()).read_bytes())
+        self.assertIn(reference, folders(files))
+        self.assertIn("LISEZMOI.txt", files)
+        self.assertEqual(self.recorded.errors, [])
