@@ -14,6 +14,7 @@ from imio.eguichet.retention import closed_on
 from imio.eguichet.retention import is_anonymised
 from imio.eguichet.workflow import WORKFLOW_ID
 from plone import api
+from plone.namedfile.interfaces import INamed
 from zope.i18n import translate
 from zope.i18nmessageid import Message
 
@@ -117,7 +118,7 @@ def case_files(case) -> list[tuple[str, object]]:
     if letter is not None and all(letter is not kept for kept in letters):
         letters.append(letter)
     files.extend((f"letter-{number}", file) for number, file in enumerate(letters, 1))
-    return [(key, file) for key, file in files if file is not None]
+    return [(key, file) for key, file in files if INamed.providedBy(file)]
 
 
 def case_document(case, paths: dict, language: str) -> dict:
