@@ -56,6 +56,11 @@ def _tree(site, create=False):
     return tree
 
 
+def new_key(when: datetime) -> str:
+    """An entry's key: ordered by time, unique even for the same microsecond."""
+    return f"{_key_prefix(when)} {uuid.uuid4().hex}"
+
+
 def install(site) -> None:
     """Create the site's log (install and upgrade): not a write of the first view."""
     _tree(site, create=True)
@@ -97,7 +102,7 @@ def record(case, action: str, request, detail: str = "") -> None:
         "detail": detail or "",
         "address": client_address(request) if request is not None else "",
     }
-    tree[f"{_key_prefix(now)} {uuid.uuid4().hex}"] = entry
+    tree[new_key(now)] = entry
     # Exactly what this entry wrote (the tree, a bucket, the site's
     # annotations the first time) is a safe write on a GET request.
     for obj in _registered(site):

@@ -23,6 +23,7 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.app.testing import TEST_USER_PASSWORD
 from plone.namedfile.file import NamedBlobFile
+from zope.i18n import translate
 
 import csv
 import io
@@ -189,6 +190,17 @@ class TestAuditAPI(unittest.TestCase):
             audit.months_before(moment, 25), datetime(2024, 2, 29, 8, tzinfo=UTC)
         )
 
+    def test_the_role_has_its_title_in_french_and_german(self):
+        # Plone's users overview translates role ids in its own domain.
+        for language, title in (
+            ("fr", "Délégué à la protection des données"),
+            ("de", "Datenschutzbeauftragter"),
+        ):
+            self.assertEqual(
+                translate(audit.DPO_ROLE, domain="plone", target_language=language),
+                title,
+            )
+
     def test_the_upgrade_gives_the_dpo_role_its_permission(self):
         portal = self.portal
         portal._delRoles([audit.DPO_ROLE])
@@ -296,6 +308,27 @@ class TestAgentActionsRecorded(AuditFunctionalTestCase):
         # The applicant's own download is not recorded.
         self.get(f"{self.case.absolute_url()}/@@lettre", username="marie")
         self.assertEqual(len(self.found()), 3)
+
+    def test_concurrent_entries_at_the_same_moment_do_not_conflict(self):
+        db = self.portal._p_jar.db()
+        managers = [transaction.TransactionManager() for _number in range(2)]
+        connections = [db.open(transaction_manager=manager) for manager in managers]
+        try:
+            trees = [
+                audit._tree(connection.root()["Application"]["plone"])
+                for connection in connections
+            ]
+            moment = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
+            for number, tree in enumerate(trees):
+                tree[audit.new_key(moment)] = {"user": f"agent{number}"}
+            # Both wrote the same bucket; the second commit resolves it.
+            for manager in managers:
+                manager.commit()
+        finally:
+            for connection in connections:
+                connection.close()
+        users = {entry["user"] for entry in self.found()}
+        self.assertEqual(users, {"agent0", "agent1"})
 
 
 class TestAuditLogPage(AuditFunctionalTestCase):
@@ -413,6 +446,8 @@ class TestRegister(AuditFunctionalTestCase):
         self.assertIn("Aucune durée de conservation fixée", bare)
         self.assertRegex(bare, r'class="register-cases"\s*>0<')
         self.assertIn("register.css", text)
+        css = self.get(f"{self.base}/++plone++imio.eguichet/register.css")
+        self.assertIn("@media print", css.text)
 
     def test_for_the_dpo_and_the_site_administrators_only(self):
         for username in ("dpo", "site_admin"):
