@@ -253,6 +253,17 @@ class TestAgentActionsRecorded(AuditFunctionalTestCase):
         self.assertEqual(entry["reference"], self.case.getId())
         self.assertEqual(entry["address"], "127.0.0.1")
 
+    def test_case_read_through_the_rest_api(self):
+        response = requests.get(
+            self.case.absolute_url(),
+            headers={"Accept": "application/json"},
+            auth=("agent", PASSWORD),
+            timeout=30,
+        )
+        self.assertEqual(response.status_code, 200)
+        (entry,) = self.found()
+        self.assertEqual((entry["action"], entry["detail"]), ("view", "API"))
+
     def test_the_applicant_reading_their_case_is_not_recorded(self):
         page = self.get(self.case.absolute_url(), username="marie")
         self.assertEqual(page.status_code, 200)

@@ -1,5 +1,6 @@
 """A case in plone.restapi: its formatted reference beside its fields."""
 
+from imio.eguichet import audit
 from imio.eguichet.content.case.content import ICase
 from plone.restapi.interfaces import IFieldSerializer
 from plone.restapi.interfaces import ISerializeToJson
@@ -17,6 +18,8 @@ class CaseSerializer(SerializeToJson):
     def __call__(self, *args, **kwargs):
         result = super().__call__(*args, **kwargs)
         result["reference"] = self.context.formatted_reference()
+        # The case's personal data read through the API, as on its page.
+        audit.record(self.context, "view", self.request, detail="API")
         return result
 
 
