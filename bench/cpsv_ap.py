@@ -14,10 +14,9 @@ its page.
 
 from home_page import deploy_demo
 from home_page import SITE
-from imio.commune.cluster.processes import BIN
 from imio.commune.cluster.processes import free_port
 from imio.commune.cluster.processes import http_status
-from imio.commune.cluster.processes import ManagedProcess
+from imio.commune.cluster.processes import wsgi_instance
 from imio.commune.cluster.processes import PROJECT
 from pathlib import Path
 
@@ -91,18 +90,7 @@ def run(args, work: Path) -> tuple[dict, int]:
         raise RuntimeError(f"préparation : {prepared.stderr[-3000:]}")
     facts = json.loads(prepared.stdout.strip().splitlines()[-1])
     port = free_port()
-    instance = ManagedProcess(
-        "instance",
-        [
-            str(BIN / "runwsgi"),
-            str(PROJECT / "instance/etc/zope.ini"),
-            "http_host=127.0.0.1",
-            f"http_port={port}",
-            f"logdir={var / 'log'}",
-        ],
-        env,
-        var / "log" / "console.log",
-    ).start()
+    instance = wsgi_instance("instance", port, var / "log", env).start()
     base = f"http://127.0.0.1:{port}"
     one = f"{base}{facts['one']}"
     pages = {

@@ -16,8 +16,8 @@ from imio.commune.cli.new_profile import profile_for
 from imio.commune.cluster.cluster import instance_environment
 from imio.commune.cluster.processes import BIN
 from imio.commune.cluster.processes import free_port
-from imio.commune.cluster.processes import http_status
-from imio.commune.cluster.processes import ManagedProcess
+from imio.commune.cluster.processes import healthy
+from imio.commune.cluster.processes import wsgi_instance
 from imio.commune.cluster.processes import PROJECT
 from pathlib import Path
 
@@ -72,21 +72,10 @@ def cache_settings() -> dict[str, str]:
 def serve_home_pages(var: Path, env: dict, site_ids: list[str]) -> dict:
     """One instance serves every site's home page once: memory and times."""
     port = free_port()
-    process = ManagedProcess(
-        "fleet instance",
-        [
-            str(BIN / "runwsgi"),
-            str(PROJECT / "instance/etc/zope.ini"),
-            "http_host=127.0.0.1",
-            f"http_port={port}",
-            f"logdir={var / 'log'}",
-        ],
-        env,
-        var / "log" / "console.log",
-    ).start()
+    process = wsgi_instance("fleet instance", port, var / "log", env).start()
     try:
         process.wait_until(
-            lambda: http_status(f"http://127.0.0.1:{port}/@@health") == 200,
+            healthy(port),
             timeout=600,
         )
         started = memory(process.pid)

@@ -19,7 +19,7 @@ from imio.commune.cluster.cluster import instance_environment
 from imio.commune.cluster.processes import BIN
 from imio.commune.cluster.processes import free_port
 from imio.commune.cluster.processes import http_status
-from imio.commune.cluster.processes import ManagedProcess
+from imio.commune.cluster.processes import wsgi_instance
 from imio.commune.cluster.processes import PROJECT
 from pathlib import Path
 
@@ -251,18 +251,7 @@ def run(args, work: Path) -> tuple[dict, bool]:
             [sys.executable, __file__, "--profile-home", str(args.profile)], env=env
         )
     port = free_port()
-    instance = ManagedProcess(
-        "instance",
-        [
-            str(BIN / "runwsgi"),
-            str(PROJECT / "instance/etc/zope.ini"),
-            "http_host=127.0.0.1",
-            f"http_port={port}",
-            f"logdir={var / 'log'}",
-        ],
-        env,
-        var / "log" / "console.log",
-    ).start()
+    instance = wsgi_instance("instance", port, var / "log", env).start()
     base = f"http://127.0.0.1:{port}"
     urls = {"stock Plone 6.2 front page (classic)": f"{base}/{STOCK}"}
     urls["commune home page"] = f"{base}/{SITE}"

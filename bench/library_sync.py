@@ -25,8 +25,9 @@ from imio.commune.cli.new_profile import profile_for
 from imio.commune.cluster.cluster import instance_environment
 from imio.commune.cluster.processes import BIN
 from imio.commune.cluster.processes import free_port
-from imio.commune.cluster.processes import http_status
+from imio.commune.cluster.processes import healthy
 from imio.commune.cluster.processes import ManagedProcess
+from imio.commune.cluster.processes import wsgi_instance
 from imio.commune.cluster.processes import PROJECT
 from pathlib import Path
 
@@ -199,20 +200,9 @@ def cli(env: dict, *args: str) -> tuple[float, list[dict]]:
 
 
 def library_instance(var: Path, env: dict, port: int) -> ManagedProcess:
-    process = ManagedProcess(
-        "library instance",
-        [
-            str(BIN / "runwsgi"),
-            str(PROJECT / "instance/etc/zope.ini"),
-            "http_host=127.0.0.1",
-            f"http_port={port}",
-            f"logdir={var / 'log'}",
-        ],
-        env,
-        var / "log" / "console.log",
-    ).start()
+    process = wsgi_instance("library instance", port, var / "log", env).start()
     process.wait_until(
-        lambda: http_status(f"http://127.0.0.1:{port}/@@health") == 200,
+        healthy(port),
         timeout=600,
     )
     return process

@@ -21,6 +21,7 @@ from imio.commune.cluster.processes import BIN
 from imio.commune.cluster.processes import free_port
 from imio.commune.cluster.processes import http_status
 from imio.commune.cluster.processes import ManagedProcess
+from imio.commune.cluster.processes import wsgi_instance
 from imio.commune.cluster.processes import PROJECT
 from pathlib import Path
 
@@ -95,18 +96,7 @@ def filestorage_baseline(work: Path, seconds: int, connections: int) -> float:
         capture_output=True,
     )
     port = free_port()
-    instance = ManagedProcess(
-        "filestorage",
-        [
-            str(BIN / "runwsgi"),
-            str(PROJECT / "instance/etc/zope.ini"),
-            "http_host=127.0.0.1",
-            f"http_port={port}",
-            f"logdir={var / 'log'}",
-        ],
-        env,
-        var / "log" / "console.log",
-    ).start()
+    instance = wsgi_instance("filestorage", port, var / "log", env).start()
     url = f"http://127.0.0.1:{port}/demo"
     try:
         instance.wait_until(lambda: http_status(url) == 200)

@@ -12,6 +12,7 @@ from imio.commune.cluster.cluster import instance_environment
 from imio.commune.cluster.processes import free_port
 from imio.commune.cluster.processes import http_status
 from imio.commune.cluster.processes import ManagedProcess
+from imio.commune.cluster.processes import wsgi_instance
 from pathlib import Path
 
 import argparse
@@ -46,18 +47,7 @@ def serve_demo(var: Path) -> tuple[ManagedProcess, str]:
         timeout=900,
     )
     port = free_port()
-    process = ManagedProcess(
-        "demo instance",
-        [
-            str(BIN / "runwsgi"),
-            str(PROJECT / "instance/etc/zope.ini"),
-            "http_host=127.0.0.1",
-            f"http_port={port}",
-            f"logdir={var / 'log'}",
-        ],
-        env,
-        var / "log" / "console.log",
-    ).start()
+    process = wsgi_instance("demo instance", port, var / "log", env).start()
     # Plone leaves 127.0.0.1 unthemed by default; citizens see a host name.
     url = f"http://localhost:{port}/demo"
     process.wait_until(lambda: http_status(url) == 200)

@@ -4,10 +4,12 @@ from imio.commune.cluster.haproxy import LoadBalancer
 from imio.commune.cluster.postgres import PrivatePostgres
 from imio.commune.cluster.processes import BIN
 from imio.commune.cluster.processes import free_port
+from imio.commune.cluster.processes import healthy
 from imio.commune.cluster.processes import http_status
 from imio.commune.cluster.processes import ManagedProcess
 from imio.commune.cluster.processes import port_open
 from imio.commune.cluster.processes import PROJECT
+from imio.commune.cluster.processes import wsgi_instance
 from imio.commune.cluster.varnish import CachingProxy
 from imio.commune.cluster.varnish import VarnishSettings
 from pathlib import Path
@@ -179,17 +181,8 @@ class Cluster:
         name = f"instance{index + 1}"
         logdir = self.var / "log" / name
         logdir.mkdir(parents=True, exist_ok=True)
-        return ManagedProcess(
-            name,
-            [
-                str(BIN / "runwsgi"),
-                str(PROJECT / "instance/etc/zope.ini"),
-                "http_host=127.0.0.1",
-                f"http_port={self.instance_ports[index]}",
-                f"logdir={logdir}",
-            ],
-            self.environment(name),
-            logdir / "console.log",
+        return wsgi_instance(
+            name, self.instance_ports[index], logdir, self.environment(name)
         )
 
     def start_instance(self, index: int) -> ManagedProcess:
@@ -199,8 +192,7 @@ class Cluster:
             self.instances[index] = process
         else:
             self.instances.append(process)
-        health = f"http://127.0.0.1:{self.instance_ports[index]}/@@health"
-        process.wait_until(lambda: http_status(health) == 200, what="healthy")
+        process.wait_until(healthy(self.instance_ports[index]), what="healthy")
         return process
 
     def start_instances(self) -> None:

@@ -214,3 +214,24 @@ class ManagedProcess:
             self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
+
+
+def wsgi_instance(name: str, port: int, logdir: Path, env: dict) -> ManagedProcess:
+    """A Zope instance of the project's zope.ini on 127.0.0.1:port (not started)."""
+    return ManagedProcess(
+        name,
+        [
+            str(BIN / "runwsgi"),
+            str(PROJECT / "instance/etc/zope.ini"),
+            "http_host=127.0.0.1",
+            f"http_port={port}",
+            f"logdir={logdir}",
+        ],
+        env,
+        logdir / "console.log",
+    )
+
+
+def healthy(port: int):
+    """The check that the instance on 127.0.0.1:port serves its health page."""
+    return lambda: http_status(f"http://127.0.0.1:{port}/@@health") == 200
