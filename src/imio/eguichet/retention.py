@@ -13,9 +13,13 @@ from datetime import datetime
 from datetime import UTC
 from dateutil.relativedelta import relativedelta
 from DateTime import DateTime
+from imio.eguichet import _
 from imio.eguichet.behaviors import IEguichetForm
+from imio.eguichet.cases import site_now
+from imio.eguichet.display import format_date
 from plone import api
 from plone.app.uuid.utils import uuidToObject
+from zope.i18n import translate
 
 import logging
 
@@ -186,3 +190,18 @@ def case_transition(case, event):
     leaving = event.old_state is not None and event.old_state.id in CLOSING_STATES
     if entering or leaving:
         case.reindexObject(idxs=["case_closed_on"])
+
+
+ANONYMISED = _("Request anonymised on ${date} (end of the retention period)")
+
+
+def anonymised_notice(anonymised_on, language: str | None) -> str:
+    """What a page or an export says of an anonymised case; "" for the others.
+
+    ``anonymised_on`` is the case's, or its catalog brain's column.
+    """
+    if not isinstance(anonymised_on, datetime):
+        return ""
+    day = anonymised_on.astimezone(site_now().tzinfo).date()
+    message = _(ANONYMISED, mapping={"date": format_date(day, language)})
+    return translate(message, target_language=language)

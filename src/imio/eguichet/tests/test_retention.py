@@ -209,6 +209,29 @@ class TestAnonymise(RetentionTestCase):
         self.assertEqual(statistics(self.portal), before)
 
 
+class TestAnonymisedPage(RetentionTestCase):
+    def test_case_page_says_anonymised_and_since_when(self):
+        case = self.refused((2024, 1, 10, 10, 0))
+        anonymise(case, datetime(2026, 6, 1, 2, 0, tzinfo=BRUSSELS))
+        page = " ".join(
+            api.content.get_view("view", case, self.layer["request"])().split()
+        )
+        # The integration request is in English; the pages in French are
+        # read over HTTP by the command's test.
+        notice = "Request anonymised on June 1, 2026 (end of the retention period)"
+        self.assertTrue(notice in page)
+        self.assertTrue("Only the answers kept for statistics remain" in page)
+        self.assertTrue("Inscription scolaire" in page)
+        self.assertFalse("Hélène" in page)
+        self.assertFalse("bail.pdf" in page)
+
+    def test_other_cases_say_nothing_of_it(self):
+        case = self.refused((2024, 1, 10, 10, 0))
+        page = api.content.get_view("view", case, self.layer["request"])()
+        self.assertFalse("Request anonymised" in page)
+        self.assertTrue("Hélène" in page)
+
+
 def statistics(portal) -> tuple:
     view = StatisticsView(portal, portal.REQUEST)
     view.filters = {"form": "", "service": ""}

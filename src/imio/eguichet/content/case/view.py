@@ -12,6 +12,7 @@ from imio.eguichet.cases import site_now
 from imio.eguichet.content.case import public
 from imio.eguichet.content.case.notes import add_note
 from imio.eguichet.display import format_answer
+from imio.eguichet.retention import anonymised_notice
 from imio.eguichet.withdraw import CONFIRM_FIELD
 from imio.eguichet.withdraw import NOT_CONFIRMED
 from imio.eguichet.withdraw import withdraw
@@ -177,6 +178,11 @@ class CaseView(WorkspacePage, BrowserView):
             }
             for name, value in (self.context.values or {}).items()
         ]
+
+    def anonymised_notice(self) -> str:
+        """ "Request anonymised on …": its answers are not all there any more."""
+        language = self.request.get("LANGUAGE") or api.portal.get_default_language()
+        return anonymised_notice(getattr(self.context, "anonymised_on", None), language)
 
     def verified_fields(self) -> set:
         if not self.can_view_internal_notes():
