@@ -24,8 +24,10 @@ from plone.namedfile.file import NamedBlobFile
 
 import io
 import json
+import os
 import re
 import requests
+import tempfile
 import transaction
 import unittest
 import zipfile
@@ -231,6 +233,23 @@ class TestDownloads(CitizenDataTestCase):
         folders = {name.split("/")[0] for name in files if "/" in name}
         self.assertEqual(folders, {self.sophies.formatted_reference()})
         self.assertNotIn(PHOTO_NAME, str(list(files)))
+
+    def test_the_zip_leaves_no_file_behind(self):
+        # The server runs in this process: its temporary files go here.
+        with tempfile.TemporaryDirectory() as folder:
+            kept, tempfile.tempdir = tempfile.tempdir, folder
+            try:
+                download = self.get("jean")
+                self.assertEqual(os.listdir(folder), [])
+            finally:
+                tempfile.tempdir = kept
+        self.assertEqual(int(download.headers["Content-Length"]), len(download.content))
+        self.assertEqual(
+            read_zip(download.content)[
+                f"{self.jeans.formatted_reference()}/fichiers/{PHOTO_NAME}"
+            ],
+            PHOTO,
+        )
 
     def test_anonymous_is_sent_to_log_in(self):
         page = self.get(None, allow_redirects=False)
