@@ -17,6 +17,7 @@ from imio.eguichet.letters.templates import reset_template
 from imio.eguichet.letters.templates import save_template
 from imio.eguichet.letters.templates import TemplateError
 from imio.eguichet.reference import format_reference
+from imio.eguichet.retention import is_anonymised
 from plone import api
 from plone.namedfile.utils import set_headers
 from plone.namedfile.utils import stream_data
@@ -36,6 +37,7 @@ SAMPLE_MOTIVATION = _(
     "The lease attached to the request is not signed by the owner. Please send "
     "a new request with a signed lease."
 )
+ANONYMISED = _("This request is anonymised: it gets no new letter.")
 NOT_RENDERED = _("The letter could not be produced from this template.")
 
 
@@ -132,6 +134,10 @@ class ProduceLetterView(BrowserView):
         if self.request.method != "POST":
             return self.request.response.redirect(case_url, status=303)
         check(self.request)
+        if is_anonymised(self.context):
+            # Its applicant is erased: no letter is addressed to nobody.
+            api.portal.show_message(ANONYMISED, request=self.request, type="error")
+            return self.request.response.redirect(case_url, status=303)
         motivation = str(self.request.form.get("motivation") or "").strip()
         store_letter(
             self.context, state_decision(self.context), motivation[:MAX_MOTIVATION]

@@ -1,6 +1,8 @@
 """Letter templates per form, the letterhead's limits, producing and downloading."""
 
 from base64 import b64encode
+from datetime import datetime
+from datetime import UTC
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from imio.belgium.testing import at
@@ -306,6 +308,17 @@ class TestProduceAndDownload(LettersTestCase):
         transaction.begin()
         latest = next(iter(audit.entries(self.portal, action="letter")))
         self.assertEqual(latest["detail"], "download")
+
+    def test_an_anonymised_request_gets_no_letter(self):
+        self.case.anonymised_on = datetime(2026, 6, 1, tzinfo=UTC)
+        transaction.commit()
+        browser = self.session("agent")
+        page = browser.get(self.case.absolute_url(), timeout=30)
+        self.assertNotIn("produire-la-lettre", page.text)
+        response = self.produce(browser, "Votre dossier est complet.")
+        self.assertIn("ne reçoit plus de lettre", response.text)
+        transaction.begin()
+        self.assertIsNone(self.case.letter)
 
     def test_the_applicant_may_not_produce_one(self):
         response = self.session("jean").post(
