@@ -201,6 +201,26 @@ class TestAuditAPI(unittest.TestCase):
                 title,
             )
 
+    def test_the_user_menu_leads_the_dpo_to_both_pages(self):
+        def shown(username):
+            login(self.portal, username)
+            try:
+                actions = api.portal.get_tool("portal_actions").listFilteredActionsFor(
+                    self.portal
+                )["user"]
+            finally:
+                logout()
+            return {action["id"] for action in actions}
+
+        self.assertLessEqual(
+            {"journal-d-audit", "registre-des-traitements"}, shown("dpo")
+        )
+        self.assertIn("registre-des-traitements", shown("site_admin"))
+        self.assertNotIn("journal-d-audit", shown("site_admin"))
+        self.assertFalse(
+            {"journal-d-audit", "registre-des-traitements"} & shown("agent")
+        )
+
     def test_the_upgrade_gives_the_dpo_role_its_permission(self):
         portal = self.portal
         portal._delRoles([audit.DPO_ROLE])
