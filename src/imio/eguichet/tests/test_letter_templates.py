@@ -17,6 +17,7 @@ from imio.eguichet.letters.templates import form_template
 from imio.eguichet.letters.templates import save_template
 from imio.eguichet.letters.templates import TemplateError
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
+from imio.eguichet.upgrades.v1012 import add_letter_template_action
 from imio.eguichet.tests.test_letters import read
 from imio.eguichet.tests.test_workflow import PASSWORD
 from imio.eguichet.tests.test_workflow import WorkflowTestCase
@@ -353,3 +354,24 @@ class TestProduceAndDownload(LettersTestCase):
         response = other.get(link, timeout=30, allow_redirects=False)
         self.assertIn(response.status_code, (302, 401, 403, 404))
         self.assertNotIn(b"%PDF", response.content)
+
+
+class TestProfile(unittest.TestCase):
+    layer = IMIO_EGUICHET_INTEGRATION_TESTING
+
+    def test_the_upgrade_adds_the_forms_action(self):
+        portal = self.layer["portal"]
+        buttons = portal.portal_actions.object_buttons
+        buttons.manage_delObjects(["modele-de-lettre"])
+        add_letter_template_action(portal.portal_setup)
+        action = buttons["modele-de-lettre"]
+        self.assertEqual(action.permissions, ("imio.eguichet: Edit Letter Templates",))
+
+    def test_only_the_sites_administrators_edit_templates(self):
+        portal = self.layer["portal"]
+        roles = {
+            role["name"]
+            for role in portal.rolesOfPermission("imio.eguichet: Edit Letter Templates")
+            if role["selected"]
+        }
+        self.assertEqual(roles, {"Manager", "Site Administrator"})

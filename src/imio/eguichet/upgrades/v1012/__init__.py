@@ -11,6 +11,7 @@ def case_records(context):
         context.runImportStepFromProfile(PROFILE, step)
     create_audit_trail(context)
     index_closed_cases(context)
+    add_letter_template_action(context)
 
 
 def create_audit_trail(context):
@@ -40,3 +41,8 @@ def index_closed_cases(context):
     for brain in closed:
         case = brain._unrestrictedGetObject()
         catalog.catalog_object(case, idxs=["case_closed_on"], update_metadata=True)
+
+
+def add_letter_template_action(context):
+    """ "Letter template" in the Actions menu of each e-guichet form."""
+    context.runImportStepFromProfile(PROFILE, "actions")
