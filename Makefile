@@ -176,6 +176,10 @@ bench-library: install ## Sync 261 communes with a library of 150 sheets over HT
 bench-region: install ## Harvest 261 communes' events into the regional agenda, and its page next to stock Plone's listing (long)
 	$(BIN)/python bench/region.py
 
+.PHONY: bench-letters
+bench-letters: install ## Decision letters: time per case next to weasyprint rendering a plain page
+	$(BIN)/python bench/letters.py
+
 .PHONY: screenshots
 screenshots: install system-packages ## Refresh the guides' screenshots from the browser tests
 	@IMIO_SCREENSHOTS=docs $(BIN)/python tests/run.py --test-path $(CURDIR)/tests -t browser
