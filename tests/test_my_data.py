@@ -14,6 +14,7 @@ from tests.browser import screenshot
 from tests.eguichet_layer import CITIZEN
 from tests.eguichet_layer import EGUICHET_BROWSER
 from tests.eguichet_layer import EGUICHET_INSTANCE
+from tests.test_html_validity import html_errors
 
 import base64
 import io
@@ -127,6 +128,7 @@ class TestMyData(unittest.TestCase):
 
         session = self.sign_in()
         page = session.get(f"{self.site_url}/@@mes-demarches", timeout=30)
+        pages = {"Mes démarches": page.text}
         [link] = lxml.html.fromstring(page.text).xpath(
             "//a[normalize-space()='Télécharger mes données (ZIP)']"
         )
@@ -171,6 +173,8 @@ class TestMyData(unittest.TestCase):
         action, data = form_data(page.text, "//form[contains(@class, 'follow-form')]")
         data.update(reference=other["reference"], access_code=other["access_code"])
         page = anonymous.post(action, data=data, timeout=30)
+        pages["the follow-up page of a request"] = page.text
+        self.assertEqual(html_errors(pages), [])
         action, data = form_data(page.text, "//form[contains(@class, 'case-data')]")
         data["access_code"] = other["access_code"]
         download = anonymous.post(action, data=data, timeout=60)
