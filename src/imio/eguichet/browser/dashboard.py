@@ -13,6 +13,7 @@ from imio.eguichet.cases import site_now
 from imio.eguichet.content.case.public import localized
 from imio.eguichet.reference import format_reference
 from imio.eguichet.reference import normalize_reference
+from imio.eguichet.retention import anonymised_notice
 from plone import api
 from plone.batching import Batch
 from Products.Five.browser import BrowserView
@@ -92,7 +93,13 @@ def row(brain) -> dict:
         "url": brain.getURL(),
         "reference": format_reference(brain.case_reference or ""),
         "form_title": brain.case_form_title or "",
-        "applicant": brain.case_applicant_name or "",
+        # An anonymised case has no applicant any more: it says so instead.
+        "applicant": anonymised_notice(
+            getattr(brain, "case_anonymised_on", None),
+            api.portal.get_current_language(),
+        )
+        or brain.case_applicant_name
+        or "",
         "state": brain.review_state,
         "state_title": state_title(brain.review_state),
         "service": brain.case_service or "",

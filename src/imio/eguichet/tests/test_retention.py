@@ -3,6 +3,7 @@
 from collective.easyform.api import get_schema
 from datetime import datetime
 from imio.belgium.testing import at
+from imio.eguichet.browser.dashboard import row
 from imio.eguichet.browser.statistics import StatisticsView
 from imio.eguichet.cases import create_case
 from imio.eguichet.cases import site_now
@@ -224,6 +225,18 @@ class TestAnonymisedPage(RetentionTestCase):
         self.assertTrue("Inscription scolaire" in page)
         self.assertFalse("Hélène" in page)
         self.assertFalse("bail.pdf" in page)
+
+    def test_dashboard_and_exports_say_it_instead_of_the_applicant(self):
+        case = self.refused((2024, 1, 10, 10, 0))
+        other = self.refused((2024, 1, 10, 10, 0))
+        anonymise(case, datetime(2026, 6, 1, 2, 0, tzinfo=BRUSSELS))
+        catalog = api.portal.get_tool("portal_catalog")
+        rows = {brain.getObject(): row(brain) for brain in catalog(portal_type="Case")}
+        self.assertEqual(
+            rows[case]["applicant"],
+            "Request anonymised on June 1, 2026 (end of the retention period)",
+        )
+        self.assertEqual(rows[other]["applicant"], other.applicant_name)
 
     def test_other_cases_say_nothing_of_it(self):
         case = self.refused((2024, 1, 10, 10, 0))
