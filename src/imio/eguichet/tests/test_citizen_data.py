@@ -251,6 +251,15 @@ class TestDownloads(CitizenDataTestCase):
             PHOTO,
         )
 
+    def test_in_german_on_a_german_speaking_site(self):
+        api.portal.set_registry_record("plone.default_language", "de")
+        api.portal.set_registry_record("plone.available_languages", ["de", "fr"])
+        transaction.commit()
+        files = read_zip(self.get("jean").content)
+        self.assertIn("Ihre Daten", files["LISEZMOI.txt"].decode())
+        state = document(files, self.jeans)["state"]
+        self.assertEqual(state, {"id": "submitted", "title": "Eingereicht"})
+
     def test_anonymous_is_sent_to_log_in(self):
         page = self.get(None, allow_redirects=False)
         self.assertEqual(page.status_code, 302)
