@@ -87,6 +87,10 @@ class TestRefusalLetter(EguichetBrowserTestCase):
         self.assertIn("Votre demande a été refusée.", text)
         self.assertIn(reason, text)
         self.assertIn("Conseil d'État", text)
+        # Under the commune's letterhead: its administration's address.
+        self.assertIn("Ville de Namur", text)
+        self.assertIn("5000 Namur", text)
+        self.assertIn("info@ville.namur.be", text)
 
     def test_an_agent_produces_the_letter_with_a_motivation(self):
         reference, _code = self.anonymous_citizen_sends()
