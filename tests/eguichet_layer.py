@@ -52,6 +52,14 @@ SITE_ADMINISTRATOR = {
     "fullname": "Claire Renard",
     "roles": ["Site Administrator"],
 }
+# The commune's data protection officer: the audit trail and the register.
+DPO = {
+    "id": "nadia.lefevre",
+    "email": "dpo@ville.namur.be",
+    "password": "Dpo-Namur-2025",
+    "fullname": "Nadia Lefèvre",
+    "roles": ["DataProtectionOfficer"],
+}
 SETUP_SCRIPT = ROOT / "tests" / "eguichet_site.py"
 # The instance reads its client secret from this variable (never the database).
 SECRET_VARIABLE = "IMIO_OIDC_SECRET"  # noqa: S105 - a variable name
@@ -72,7 +80,7 @@ class EguichetInstanceLayer(DemoInstanceLayer):
         settings = {
             "site_id": "demo",
             "smtp_port": self.smtp.port,
-            "members": [CITIZEN, AGENT, WORKS_AGENT, SITE_ADMINISTRATOR],
+            "members": [CITIZEN, AGENT, WORKS_AGENT, SITE_ADMINISTRATOR, DPO],
             "identity": {
                 "issuer": self.provider.issuer,
                 "client_id": CLIENT_ID,
