@@ -32,10 +32,15 @@ KEY_FORMAT = "%Y%m%dT%H%M%S.%fZ"
 
 
 class AuditTree(OOBTree):
-    """The log's tree: larger buckets split less often under appends."""
+    """The log's tree.
 
-    max_leaf_size = 250
-    max_internal_size = 500
+    Each entry rewrites the last bucket: small buckets (BTrees' own sizes)
+    keep that write small (a few kB per recorded view). A bucket split
+    while another request appends is a conflict that Zope retries.
+    """
+
+    max_leaf_size = 30
+    max_internal_size = 250
 
 
 def _utc(when: datetime) -> datetime:
