@@ -99,7 +99,9 @@ class TestMyData(unittest.TestCase):
 
     def test_the_citizen_downloads_their_requests_and_only_theirs(self):
         member = (CITIZEN["id"], CITIZEN["password"])
-        photo = phone_photo()
+        # A 16-megapixel phone's photo, EXIF included: about 5.7 MB.
+        photo = phone_photo(size=(4624, 3472))
+        self.assertGreater(len(photo), 5_000_000)
         road = self.submit(
             ROAD,
             {

@@ -35,7 +35,8 @@ import zipfile
 
 AUTHENTICATOR = re.compile(r'name="_authenticator"[^>]*value="([^"]+)"')
 PHOTO_NAME = "Photo été 2026.jpg"
-PHOTO = phone_photo()
+# A 16-megapixel phone's photo, EXIF included: about 5.7 MB.
+PHOTO = phone_photo(size=(4624, 3472))
 LEASE = b"%PDF-1.4 bail sign\xc3\xa9"
 
 
@@ -130,6 +131,7 @@ class TestArchive(CitizenDataTestCase):
         self.assertEqual(answers["reason"]["value"], "Déménagement")
         self.assertEqual(answers["document"]["file"], f"{folder}/fichiers/{PHOTO_NAME}")
         # The phone's photo as it was sent, EXIF included, byte for byte.
+        self.assertGreater(len(PHOTO), 5_000_000)
         self.assertEqual(files[f"{folder}/fichiers/{PHOTO_NAME}"], PHOTO)
         steps = [(step["state"], step["comment"]) for step in data["history"]]
         self.assertIn(("awaiting_info", "Joignez le bail."), steps)
