@@ -12,7 +12,9 @@ safe to plone.protect, the request keeps its CSRF protection.
 """
 
 from BTrees.OOBTree import OOBTree
+from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from datetime import UTC
 from imio.eguichet.submissions import client_address
 from plone import api
@@ -116,24 +118,47 @@ def record(case, action: str, request, detail: str = "") -> None:
 
 
 def entries(site, start=None, end=None, user=None, reference=None, action=None):
-    """The entries, newest first; ``start`` included and ``end`` excluded."""
+    """The entries, newest first; ``start`` included and ``end`` excluded.
+
+    A generator that reads the log one day at a time from the newest: a page
+    of recent entries loads only the buckets of those days.
+    """
     tree = _tree(site)
-    if tree is None:
+    if tree is None or not len(tree):
         return
     low = _key_prefix(start) if start is not None else None
     high = _key_prefix(end) if end is not None else None
-    items = tree.values(min=low, max=high, excludemax=high is not None)
+    try:
+        newest = tree.maxKey(high) if high else tree.maxKey()
+        oldest = tree.minKey(low) if low else tree.minKey()
+    except ValueError:
+        return
     reference = (reference or "").replace("-", "").strip().upper() or None
     user = (user or "").strip() or None
-    for index in range(len(items) - 1, -1, -1):
-        entry = items[index]
-        if user and entry["user"] != user:
-            continue
-        if reference and entry["reference"] != reference:
-            continue
-        if action and entry["action"] != action:
-            continue
-        yield dict(entry)
+    day, first_day = _day(newest), _day(oldest)
+    while day >= first_day:
+        day_low = day.strftime("%Y%m%d")
+        day_high = (day + timedelta(days=1)).strftime("%Y%m%d")
+        chunk = list(
+            tree.values(
+                min=max(day_low, low) if low else day_low,
+                max=min(day_high, high) if high else day_high,
+                excludemax=True,
+            )
+        )
+        for entry in reversed(chunk):
+            if user and entry["user"] != user:
+                continue
+            if reference and entry["reference"] != reference:
+                continue
+            if action and entry["action"] != action:
+                continue
+            yield dict(entry)
+        day -= timedelta(days=1)
+
+
+def _day(key: str) -> date:
+    return datetime.strptime(key[:8], "%Y%m%d").date()
 
 
 def purge(site, before: datetime) -> int:

@@ -16,8 +16,8 @@ from imio.eguichet import audit
 from imio.eguichet.browser.export import cell
 from imio.eguichet.reference import format_reference
 from imio.eguichet.reference import normalize_reference
+from itertools import islice
 from plone import api
-from plone.batching import Batch
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 from zope.i18n import translate
@@ -136,23 +136,42 @@ class AuditLogView(AuditPage):
         self.request.response.setHeader("Cache-Control", "private, no-store")
         self.filters = self.read_filters()
         self.errors = self.filter_errors(self.filters)
+        self.start = self.page_start()
+        self.has_older = False
+        self.entries = []
         if self.errors:
             self.request.response.setStatus(400)
-            self.entries = []
         else:
-            self.entries = self.found(self.filters)
+            # Read only as far as this page (and one more entry, to know
+            # whether older ones follow): the log may hold two years.
+            found = audit.entries(api.portal.get(), **self.query(self.filters))
+            page = list(islice(found, self.start, self.start + PAGE_SIZE + 1))
+            self.has_older = len(page) > PAGE_SIZE
+            self.entries = page[:PAGE_SIZE]
         return self.template()
 
-    def batch(self):
+    def page_start(self) -> int:
         try:
-            start = max(0, int(self.request.form.get("b_start") or 0))
+            return max(0, int(self.request.form.get("b_start") or 0))
         except (TypeError, ValueError):
-            start = 0
-        if start >= len(self.entries):
-            start = 0
-        return Batch(self.entries, PAGE_SIZE, start=start)
+            return 0
 
-    def rows(self, batch) -> list[dict]:
+    def page_url(self, start: int) -> str:
+        base = f"{api.portal.get().absolute_url()}/@@journal-d-audit"
+        used = {name: value for name, value in self.filters.items() if value}
+        if start > 0:
+            used["b_start"] = start
+        return f"{base}?{urlencode(used)}" if used else base
+
+    def newer_url(self) -> str | None:
+        if self.start <= 0:
+            return None
+        return self.page_url(max(0, self.start - PAGE_SIZE))
+
+    def older_url(self) -> str | None:
+        return self.page_url(self.start + PAGE_SIZE) if self.has_older else None
+
+    def rows(self) -> list[dict]:
         return [
             {
                 "when": self.local_time(entry),
@@ -166,7 +185,7 @@ class AuditLogView(AuditPage):
                 "detail": entry["detail"],
                 "address": entry["address"],
             }
-            for entry in batch
+            for entry in self.entries
         ]
 
     def actions(self) -> list[dict]:

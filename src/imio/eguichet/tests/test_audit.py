@@ -2,6 +2,7 @@
 
 from collective.easyform.api import get_schema
 from datetime import datetime
+from datetime import timedelta
 from datetime import UTC
 from imio.belgium.testing import at
 from imio.eguichet import audit
@@ -26,6 +27,7 @@ from plone.namedfile.file import NamedBlobFile
 from zope.i18n import translate
 
 import csv
+import html
 import io
 import re
 import requests
@@ -406,6 +408,29 @@ class TestAuditLogPage(AuditFunctionalTestCase):
             self.page_url, username="dpo", start="2000-01-01", end="2000-01-31"
         )
         self.assertEqual(page.text.count('class="audit-entry"'), 0)
+
+    def test_pages_of_fifty_newest_first(self):
+        transaction.begin()
+        tree = audit._tree(self.portal)
+        moment = datetime(2025, 6, 1, 8, tzinfo=UTC)
+        for number in range(60):
+            when = moment + timedelta(hours=number)
+            tree[audit.new_key(when)] = {
+                **next(audit.entries(self.portal)),
+                "when": when.isoformat(),
+                "detail": f"entrée {number}",
+            }
+        transaction.commit()
+        text = self.get(self.page_url, username="dpo").text
+        self.assertEqual(text.count('class="audit-entry"'), 50)
+        self.assertNotIn("Entrées plus récentes", text)
+        older = re.search(r'class="audit-older" href="([^"]+)"', text).group(1)
+        text = self.get(html.unescape(older), username="dpo").text
+        # 62 entries: the two of this test's setUp, then the 60 older ones.
+        self.assertEqual(text.count('class="audit-entry"'), 12)
+        self.assertIn("entrée 0<", text)
+        self.assertIn("Entrées plus récentes", text)
+        self.assertNotIn('class="audit-older"', text)
 
     def test_bad_filters_say_so_without_error_page(self):
         for params in (
