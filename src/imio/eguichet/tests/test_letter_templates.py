@@ -206,6 +206,23 @@ class TestFormTemplate(LettersTestCase):
         self.assertIn('class="commune"', html)
 
 
+class TestGermanLetter(LettersTestCase):
+    language = "de"
+
+    def test_a_german_speaking_commune_writes_in_german(self):
+        self.move("agent", "receive")
+        self.move("agent", "start")
+        with at(2026, 3, 14, 10, 30):
+            store_letter(
+                self.case, "refuse", "Der Mietvertrag ist nicht unterschrieben."
+            )
+        text, _pdfa = read(self.case.letter.data)
+        self.assertIn(f"Referenz: {self.case.formatted_reference()}", text)
+        self.assertIn("Ihr Antrag wurde abgelehnt.", text)
+        self.assertIn("Rechtsgrundlage: die auf diesen Antrag anwendbare", text)
+        self.assertIn("14. März 2026", text)
+
+
 class TestTemplateEditor(LettersTestCase):
     def url(self):
         return f"{self.form.absolute_url()}/@@modele-de-lettre"
