@@ -246,8 +246,8 @@ class TestSystemdUnits(unittest.TestCase):
 
     def test_the_guide_shows_three_blocks(self):
         self.assertEqual(len(self.blocks), 3)
-        # The library's nightly sync and the region's hourly harvest are in
-        # their own guides (and their tests).
+        # The library's nightly sync, the region's hourly harvest and the
+        # nightly retention job are in their own guides (and their tests).
         self.assertEqual(
             sorted(path.name for path in UNITS.iterdir()),
             [
@@ -257,6 +257,8 @@ class TestSystemdUnits(unittest.TestCase):
                 "imio-library-sync.timer",
                 "imio-region-sync.service",
                 "imio-region-sync.timer",
+                "imio-retention.service",
+                "imio-retention.timer",
                 "imio-zeo.service",
             ],
         )
