@@ -7,7 +7,6 @@ database for long and a run stopped half-way leaves the next one the rest.
 Then the audit trail's entries older than its own retention are dropped.
 """
 
-from dateutil.relativedelta import relativedelta
 from imio.commune.cli.sites import select_sites
 from zope.component.hooks import setSite
 from ZODB.POSException import ConflictError
@@ -208,13 +207,10 @@ def anonymise_batch(site, paths: list[str], now) -> float:
             attempt += 1
 
 
-def purge_audit(site, now) -> int | None:
+def purge_audit(site, now) -> int:
     """Drop the audit trail's entries older than its retention period."""
-    from imio.eguichet import audit
+    from imio.eguichet.audit import purge_expired
 
-    if not hasattr(audit, "purge"):
-        return None
-    months = site.portal_registry.get(audit.AUDIT_RETENTION_RECORD, 24)
-    purged = audit.purge(site, now - relativedelta(months=months))
+    purged = purge_expired(site, now)
     transaction.commit()
     return purged
