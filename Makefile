@@ -180,6 +180,10 @@ bench-region: install ## Harvest 261 communes' events into the regional agenda, 
 bench-letters: install ## Decision letters: time per case next to weasyprint rendering a plain page
 	$(BIN)/python bench/letters.py
 
+.PHONY: bench-retention
+bench-retention: install ## The nightly retention job over 100,000 cases on one site (long)
+	$(BIN)/python bench/retention.py
+
 .PHONY: screenshots
 screenshots: install system-packages ## Refresh the guides' screenshots from the browser tests
 	@IMIO_SCREENSHOTS=docs $(BIN)/python tests/run.py --test-path $(CURDIR)/tests -t browser
