@@ -226,6 +226,8 @@ class TestAuditAPI(unittest.TestCase):
     def test_the_upgrade_gives_the_dpo_role_its_permission(self):
         portal = self.portal
         portal._delRoles([audit.DPO_ROLE])
+        user_actions = portal.portal_actions.user
+        user_actions.manage_delObjects(["journal-d-audit", "registre-des-traitements"])
         portal.manage_permission(audit.AUDIT_PERMISSION, ["Manager"], acquire=True)
         self.assertNotIn(audit.DPO_ROLE, portal.validRoles())
         case_records(portal.portal_setup)
@@ -237,6 +239,8 @@ class TestAuditAPI(unittest.TestCase):
         }
         self.assertEqual(roles, {audit.DPO_ROLE, "Manager"})
         self.assertIsNotNone(audit._tree(portal))
+        self.assertIn("journal-d-audit", user_actions.objectIds())
+        self.assertIn("registre-des-traitements", user_actions.objectIds())
 
 
 class AuditFunctionalTestCase(unittest.TestCase):
