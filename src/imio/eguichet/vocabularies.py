@@ -1,9 +1,12 @@
 """Vocabularies of imio.eguichet."""
 
+from collective.easyform.api import get_schema
 from imio.eguichet import _
 from imio.eguichet.behaviors import IEguichetForm
 from plone import api
+from plone.namedfile.interfaces import INamedField
 from zope.interface import provider
+from zope.schema import getFieldsInOrder
 from zope.schema.interfaces import IVocabularyFactory
 from zope.schema.vocabulary import SimpleTerm
 from zope.schema.vocabulary import SimpleVocabulary
@@ -61,4 +64,17 @@ def eguichet_forms(context):
     return SimpleVocabulary([
         SimpleTerm(brain.getObject(), token=brain.UID, title=brain.Title)
         for brain in brains
+    ])
+
+
+@provider(IVocabularyFactory)
+def form_fields(context):
+    """The fields of the form being edited, files left out: always erased."""
+    form = getattr(context, "context", context)
+    if getattr(form, "portal_type", None) != "EasyForm":
+        return SimpleVocabulary([])
+    return SimpleVocabulary([
+        SimpleTerm(name, title=field.title or name)
+        for name, field in getFieldsInOrder(get_schema(form))
+        if not INamedField.providedBy(field)
     ])

@@ -200,7 +200,7 @@ class IEguichetForm(model.Schema):
             "participants), kept for statistics. Every other answer is erased "
             "when the retention period ends."
         ),
-        value_type=schema.TextLine(),
+        value_type=schema.Choice(vocabulary="imio.eguichet.FormFields"),
         required=False,
         default=[],
     )

@@ -3,6 +3,7 @@
 from collective.easyform.api import get_schema
 from datetime import datetime
 from imio.belgium.testing import at
+from imio.eguichet.behaviors import IEguichetForm
 from imio.eguichet.browser.dashboard import row
 from imio.eguichet.browser.statistics import StatisticsView
 from imio.eguichet.cases import create_case
@@ -20,6 +21,8 @@ from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from plone.namedfile.file import NamedBlobFile
+from zope.component import getUtility
+from zope.schema.interfaces import IVocabularyFactory
 from zoneinfo import ZoneInfo
 
 import unittest
@@ -243,6 +246,29 @@ class TestAnonymisedPage(RetentionTestCase):
         page = api.content.get_view("view", case, self.layer["request"])()
         self.assertFalse("Request anonymised" in page)
         self.assertTrue("Hélène" in page)
+
+
+class TestKeptFieldsChoice(RetentionTestCase):
+    def test_the_forms_own_fields_but_files(self):
+        factory = getUtility(IVocabularyFactory, "imio.eguichet.FormFields")
+        terms = [(term.value, term.title) for term in factory(self.form)]
+        self.assertEqual(
+            terms,
+            [
+                ("fullname", "Nom et prénom"),
+                ("email", "Adresse e-mail"),
+                ("reason", "Motif de la demande"),
+            ],
+        )
+        self.assertEqual(list(factory(self.portal)), [])
+
+    def test_the_edit_forms_field_offers_them(self):
+        # Bound as the edit form binds it: to the form's behavior adapter.
+        field = IEguichetForm["kept_fields"].bind(IEguichetForm(self.form))
+        choice = field.value_type.bind(IEguichetForm(self.form))
+        self.assertIn("reason", choice.vocabulary)
+        self.assertNotIn("document", choice.vocabulary)
+        choice.validate("reason")
 
 
 def statistics(portal) -> tuple:
