@@ -16,6 +16,7 @@ from imio.eguichet.retention import due
 from imio.eguichet.retention import is_anonymised
 from imio.eguichet.retention import old_not_anonymised
 from imio.eguichet.testing import add_form
+from imio.eguichet.upgrades.v1012 import index_closed_cases
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
 from plone import api
 from plone.app.testing import setRoles
@@ -115,6 +116,19 @@ class TestDue(RetentionTestCase):
             old_not_anonymised(self.portal, now), {api.content.get_uuid(forever): 1}
         )
         self.assertEqual(len(due(self.portal, now)), 1)
+
+
+class TestUpgrade(RetentionTestCase):
+    def test_1012_indexes_the_cases_already_closed(self):
+        case = self.refused((2024, 1, 10, 10, 0))
+        self.submit()
+        catalog = api.portal.get_tool("portal_catalog")
+        catalog.delIndex("case_closed_on")
+        catalog.delColumn("case_anonymised_on")
+        index_closed_cases(None)
+        now = datetime(2026, 3, 15, 10, 0, tzinfo=BRUSSELS)
+        self.assertEqual([brain.getObject() for brain in due(self.portal, now)], [case])
+        self.assertIsNone(catalog(case_reference=case.getId())[0].case_anonymised_on)
 
 
 class TestAnonymise(RetentionTestCase):
