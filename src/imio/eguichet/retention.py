@@ -135,8 +135,6 @@ def anonymise(case, now: datetime) -> None:
     case.labels = {k: v for k, v in (case.labels or {}).items() if k in kept}
     case.attachments = {}
     case.letter = None
-    if getattr(case, "letters", None):
-        case.letters = []
     case.messages = [
         {"date": message.get("date"), "from_applicant": message.get("from_applicant")}
         for message in case.messages or ()
