@@ -1,0 +1,68 @@
+"""The retention command's batches: committed on their own, retried on a conflict."""
+
+from collective.easyform.api import get_schema
+from datetime import datetime
+from imio.belgium.testing import at
+from imio.commune.cli.retention import anonymise_batch
+from imio.commune.cli.retention import anonymise_in_batches
+from imio.eguichet.cases import create_case
+from imio.eguichet.retention import is_anonymised
+from imio.eguichet.testing import add_form
+from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
+from plone import api
+from plone.app.testing import setRoles
+from plone.app.testing import TEST_USER_ID
+from zoneinfo import ZoneInfo
+
+import transaction
+import unittest
+
+
+NOW = datetime(2026, 6, 1, 2, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+
+
+class TestRetentionBatches(unittest.TestCase):
+    layer = IMIO_EGUICHET_FUNCTIONAL_TESTING
+
+    def setUp(self):
+        self.portal = self.layer["portal"]
+        setRoles(self.portal, TEST_USER_ID, ["Manager"])
+        form = add_form(self.portal, retention_months=12)
+        self.paths = []
+        for _index in range(5):
+            with at(2024, 1, 10, 10, 0):
+                case, _code = create_case(
+                    form, get_schema(form), {"fullname": "Luc", "email": "l@ex.org"}
+                )
+            self.paths.append("/".join(case.getPhysicalPath()))
+        transaction.commit()
+
+    def case(self, path):
+        return self.portal.unrestrictedTraverse(path)
+
+    def test_every_case_in_batches(self):
+        done, longest = anonymise_in_batches(self.portal, self.paths, NOW, 2)
+        self.assertEqual(done, 5)
+        self.assertGreater(longest, 0)
+        transaction.begin()
+        self.assertTrue(all(is_anonymised(self.case(path)) for path in self.paths))
+
+    def test_an_agents_write_meanwhile_makes_the_batch_start_again(self):
+        path = self.paths[0]
+        # This connection has read the case: its view of it is now old.
+        self.assertFalse(is_anonymised(self.case(path)))
+        manager = transaction.TransactionManager()
+        agent = self.portal._p_jar.db().open(transaction_manager=manager)
+        try:
+            case = agent.root()["Application"].unrestrictedTraverse(path)
+            case.assignee = "agent"
+            manager.commit()
+        finally:
+            agent.close()
+        anonymise_batch(self.portal, [path], NOW)
+        transaction.begin()
+        case = self.case(path)
+        self.assertTrue(is_anonymised(case))
+        # The agent's write is kept: the batch started again from it.
+        self.assertEqual(case.assignee, "agent")
+        self.assertEqual(api.content.get_state(case), "submitted")
