@@ -169,6 +169,9 @@ class TestAnonymise(RetentionTestCase):
         self.assertEqual(owners, [])
         history = case.workflow_history["imio_case_workflow"]
         self.assertEqual({entry["comments"] for entry in history}, {""})
+        # The applicant's own steps no longer name them.
+        self.assertEqual(self.applicant, TEST_USER_ID)
+        self.assertNotIn(TEST_USER_ID, {entry["actor"] for entry in history})
 
     def test_what_the_records_keep(self):
         case = self.case
