@@ -17,15 +17,20 @@ from imio.eguichet.retention import is_anonymised
 from imio.eguichet.retention import old_not_anonymised
 from imio.eguichet.testing import add_form
 from imio.eguichet.upgrades.v1012 import index_closed_cases
+from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from imio.eguichet.testing import IMIO_EGUICHET_INTEGRATION_TESTING
 from plone import api
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
+from plone.app.testing import TEST_USER_NAME
+from plone.app.testing import TEST_USER_PASSWORD
 from plone.namedfile.file import NamedBlobFile
 from zope.component import getUtility
 from zope.schema.interfaces import IVocabularyFactory
 from zoneinfo import ZoneInfo
 
+import requests
+import transaction
 import unittest
 
 
@@ -237,8 +242,8 @@ class TestAnonymisedPage(RetentionTestCase):
         page = " ".join(
             api.content.get_view("view", case, self.layer["request"])().split()
         )
-        # The integration request is in English; the pages in French are
-        # read over HTTP by the command's test.
+        # The integration request is in English; TestAnonymisedPageInFrench
+        # reads the page over HTTP.
         notice = "Request anonymised on June 1, 2026 (end of the retention period)"
         self.assertTrue(notice in page)
         self.assertTrue("Only the answers kept for statistics remain" in page)
@@ -263,6 +268,26 @@ class TestAnonymisedPage(RetentionTestCase):
         page = api.content.get_view("view", case, self.layer["request"])()
         self.assertFalse("Request anonymised" in page)
         self.assertTrue("Hélène" in page)
+
+
+class TestAnonymisedPageInFrench(RetentionTestCase):
+    layer = IMIO_EGUICHET_FUNCTIONAL_TESTING
+
+    def test_agents_read_it_in_french(self):
+        case = self.refused((2024, 1, 10, 10, 0))
+        anonymise(case, datetime(2026, 6, 1, 2, 0, tzinfo=BRUSSELS))
+        transaction.commit()
+        response = requests.get(
+            case.absolute_url(),
+            auth=(TEST_USER_NAME, TEST_USER_PASSWORD),
+            timeout=30,
+        )
+        self.assertEqual(response.status_code, 200)
+        page = " ".join(response.text.split())
+        self.assertIn(
+            "Demande anonymisée le 1 juin 2026 (fin du délai de conservation)", page
+        )
+        self.assertIn("Seules les réponses gardées pour les statistiques", page)
 
 
 class TestKeptFieldsChoice(RetentionTestCase):
