@@ -29,6 +29,7 @@ SECONDS = "secondes"
 COLUMNS = ["site", FORM, PERIOD, DUE, DONE, OLD, AUDIT, LONGEST, SECONDS]
 NO_FORM = "(formulaire supprimé)"
 TOTAL = "Total"
+NOT_UPGRADED = "échec : e-guichet à mettre à jour (imio-commune upgrade)"
 
 
 def add_arguments(commands) -> None:
@@ -80,17 +81,15 @@ def positive(text: str) -> int:
     return number
 
 
-def eguichet_sites(app, names: list[str]) -> dict:
-    """The named sites, or every site where the e-guichet is installed."""
+def has_eguichet(site) -> bool:
     from imio.eguichet.content.case_folder.content import get_cases_folder
 
-    sites = select_sites(app, names)
-    return {
-        name: site
-        for name, site in sites.items()
-        if get_cases_folder(site) is not None
-        and "case_closed_on" in site.portal_catalog.indexes()
-    }
+    return get_cases_folder(site) is not None
+
+
+def is_upgraded(site) -> bool:
+    """The site's catalog has the index the job reads (profile 1012)."""
+    return "case_closed_on" in site.portal_catalog.indexes()
 
 
 def run(app, args, reporter) -> int:
@@ -99,17 +98,26 @@ def run(app, args, reporter) -> int:
     except KeyError as exc:
         reporter.fail(f"Site inconnu : {exc.args[0]} ; aucune demande anonymisée.")
         return 2
-    ready = eguichet_sites(app(), list(sites))
-    missing = [name for name in args.sites if name not in ready]
-    if missing:
+    named_missing = [
+        name
+        for name, site in sites.items()
+        if args.sites and not (has_eguichet(site) and is_upgraded(site))
+    ]
+    if named_missing:
         reporter.fail(
-            f"Pas d'e-guichet à jour sur : {', '.join(missing)} ; lancez "
+            f"Pas d'e-guichet à jour sur : {', '.join(named_missing)} ; lancez "
             "imio-commune upgrade d'abord. Aucune demande anonymisée."
         )
         return 2
-    rows = []
-    with reporter.progress("Conservation", len(ready)) as advance:
-        for name, site in ready.items():
+    sites = {name: site for name, site in sites.items() if has_eguichet(site)}
+    rows, outdated = [], False
+    with reporter.progress("Conservation", len(sites)) as advance:
+        for name, site in sites.items():
+            if not is_upgraded(site):
+                # Its cases are not in the index: the job would find none due.
+                rows.append({"site": name, FORM: NOT_UPGRADED})
+                outdated = True
+                continue
             setSite(site)
             try:
                 rows.extend(site_retention(name, site, args))
@@ -118,7 +126,7 @@ def run(app, args, reporter) -> int:
                 transaction.abort()
             advance(name)
     reporter.table("Conservation des demandes", COLUMNS, rows)
-    return 0
+    return 1 if outdated else 0
 
 
 def site_retention(name: str, site, args) -> list[dict]:

@@ -5,6 +5,9 @@ from datetime import datetime
 from imio.belgium.testing import at
 from imio.commune.cli.retention import anonymise_batch
 from imio.commune.cli.retention import anonymise_in_batches
+from imio.commune.cli.retention import NOT_UPGRADED
+from imio.commune.cli.retention import run
+from imio.commune.cli.output import Reporter
 from imio.eguichet.cases import create_case
 from imio.eguichet.retention import is_anonymised
 from imio.eguichet.testing import add_form
@@ -14,6 +17,10 @@ from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from zoneinfo import ZoneInfo
 
+import argparse
+import contextlib
+import io
+import json
 import transaction
 import unittest
 
@@ -66,3 +73,31 @@ class TestRetentionBatches(unittest.TestCase):
         # The agent's write is kept: the batch started again from it.
         self.assertEqual(case.assignee, "agent")
         self.assertEqual(api.content.get_state(case), "submitted")
+
+
+class TestRetentionReport(unittest.TestCase):
+    layer = IMIO_EGUICHET_FUNCTIONAL_TESTING
+
+    def report(self, *sites: str) -> tuple[int, list]:
+        args = argparse.Namespace(
+            sites=list(sites), dry_run=True, batch_size=200, limit=None
+        )
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            status = run(lambda: self.layer["app"], args, Reporter(as_json=True))
+        return status, json.loads(printed.getvalue())
+
+    def test_a_site_not_upgraded_fails_the_run_and_says_so(self):
+        api.portal.get_tool("portal_catalog").delIndex("case_closed_on")
+        transaction.commit()
+        status, rows = self.report()
+        self.assertEqual(status, 1)
+        self.assertEqual(rows, [{"site": "plone", "formulaire": NOT_UPGRADED}])
+        status, failure = self.report("plone")
+        self.assertEqual(status, 2)
+        self.assertIn("imio-commune upgrade", failure["erreur"])
+
+    def test_an_upgraded_site_reports_its_total(self):
+        status, rows = self.report()
+        self.assertEqual(status, 0)
+        self.assertEqual([row["formulaire"] for row in rows], ["Total"])
