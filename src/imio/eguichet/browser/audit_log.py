@@ -18,9 +18,9 @@ from imio.eguichet.reference import format_reference
 from imio.eguichet.reference import normalize_reference
 from itertools import islice
 from plone import api
+from imio.eguichet.browser.workspace import TranslatingPage
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
-from zope.i18n import translate
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -67,19 +67,8 @@ def parse_day(text: str) -> date | None:
     return None
 
 
-class AuditPage(BrowserView):
+class AuditPage(TranslatingPage, BrowserView):
     """What the page and its CSV share: the filters and the entries."""
-
-    def language(self) -> str:
-        return api.portal.get_current_language(context=self.context) or "fr"
-
-    def translate(self, message) -> str:
-        return translate(
-            message,
-            domain="imio.eguichet",
-            context=self.request,
-            target_language=self.language(),
-        )
 
     def read_filters(self) -> dict:
         form = self.request.form

@@ -14,9 +14,9 @@ from imio.eguichet.behaviors import SUBMITTERS
 from imio.eguichet.browser.export import cell
 from imio.eguichet.vocabularies import DATA_CATEGORIES
 from plone import api
+from imio.eguichet.browser.workspace import TranslatingPage
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
-from zope.i18n import translate
 
 import csv
 import io
@@ -58,18 +58,7 @@ def group_title(group_id: str) -> str:
     return (group and group.getProperty("title")) or group_id
 
 
-class RegisterPage(BrowserView):
-    def language(self) -> str:
-        return api.portal.get_current_language(context=self.context) or "fr"
-
-    def translate(self, message) -> str:
-        return translate(
-            message,
-            domain="imio.eguichet",
-            context=self.request,
-            target_language=self.language(),
-        )
-
+class RegisterPage(TranslatingPage, BrowserView):
     def entries(self) -> list[dict]:
         entries = []
         for form in register_forms(self.context):

@@ -14,13 +14,8 @@ from zope.i18n.locales import locales
 WORKSPACE_BUNDLE = "imio-workspace"
 
 
-class WorkspacePage:
-    """Mixin of the agents' pages: the workspace layout and its styles."""
-
-    page_layout = "workspace"
-
-    def use_workspace_styles(self):
-        add_bundle_on_request(self.request, WORKSPACE_BUNDLE)
+class TranslatingPage:
+    """Mixin of pages that translate in the site's current language."""
 
     def language(self) -> str:
         return api.portal.get_current_language(context=self.context) or "fr"
@@ -32,6 +27,15 @@ class WorkspacePage:
             context=self.request,
             target_language=self.language(),
         )
+
+
+class WorkspacePage(TranslatingPage):
+    """Mixin of the agents' pages: the workspace layout and its styles."""
+
+    page_layout = "workspace"
+
+    def use_workspace_styles(self):
+        add_bundle_on_request(self.request, WORKSPACE_BUNDLE)
 
 
 def badge_class(state: str) -> str:
