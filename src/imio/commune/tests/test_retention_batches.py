@@ -4,15 +4,19 @@ from collective.easyform.api import get_schema
 from datetime import datetime
 from imio.belgium.testing import at
 from imio.commune.cli.retention import anonymise_batch
+from imio.commune.cli.retention import AUDIT
 from imio.commune.cli.retention import anonymise_in_batches
 from imio.commune.cli.retention import NOT_UPGRADED
 from imio.commune.cli.retention import run
 from imio.commune.cli.output import Reporter
+from imio.eguichet import audit
 from imio.eguichet.cases import create_case
 from imio.eguichet.retention import is_anonymised
 from imio.eguichet.testing import add_form
 from imio.eguichet.testing import IMIO_EGUICHET_FUNCTIONAL_TESTING
 from plone import api
+from plone.app.testing import login
+from plone.app.testing import logout
 from plone.app.testing import setRoles
 from plone.app.testing import TEST_USER_ID
 from zoneinfo import ZoneInfo
@@ -96,6 +100,40 @@ class TestRetentionReport(unittest.TestCase):
         status, failure = self.report("plone")
         self.assertEqual(status, 2)
         self.assertIn("imio-commune upgrade", failure["erreur"])
+
+    def test_the_run_purges_the_audit_trail_past_its_retention(self):
+        portal = self.layer["portal"]
+        setRoles(portal, TEST_USER_ID, ["Manager"])
+        form = add_form(portal, retention_months=12)
+        case, _code = create_case(
+            form, get_schema(form), {"fullname": "Luc", "email": "l@ex.org"}
+        )
+        api.user.create(
+            username="agent",
+            email="agent@commune.be",
+            password="Agent-2026-secret",  # noqa: S106 (a test member)
+        )
+        # An agent's reads: one 25 months before the run, one 23 months.
+        login(portal, "agent")
+        for moment in ((2024, 2, 10, 9), (2024, 4, 10, 9)):
+            with at(*moment):
+                audit.record(case, "view", self.layer["request"])
+        logout()
+        transaction.commit()
+        self.assertEqual(len(list(audit.entries(portal))), 2)
+        args = argparse.Namespace(
+            sites=["plone"], dry_run=False, batch_size=200, limit=None
+        )
+        printed = io.StringIO()
+        with at(2026, 3, 14, 2, 30), contextlib.redirect_stdout(printed):
+            status = run(lambda: self.layer["app"], args, Reporter(as_json=True))
+        self.assertEqual(status, 0, printed.getvalue())
+        total = json.loads(printed.getvalue())[-1]
+        self.assertEqual(total["formulaire"], "Total")
+        self.assertEqual(total[AUDIT], 1)
+        transaction.begin()
+        kept = list(audit.entries(self.layer["app"]["plone"]))
+        self.assertEqual([entry["when"][:10] for entry in kept], ["2024-04-10"])
 
     def test_an_upgraded_site_reports_its_total(self):
         status, rows = self.report()
