@@ -65,6 +65,7 @@ setup(
             "plone.testing",
             "zope.testrunner",
             "pypdf",
+            "pikepdf",
             "hypothesis",
             "coverage",
             "requests",

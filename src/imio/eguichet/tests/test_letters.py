@@ -14,6 +14,7 @@ from plone.app.testing import TEST_USER_ID
 from imio.eguichet.browser.follow import FOLLOW_ATTEMPTS
 
 import io
+import pikepdf
 import pypdf
 import re
 import requests
@@ -69,6 +70,44 @@ class TestLetter(unittest.TestCase):
         self.assertIn("Service population", text)
         # PDF/A-3b declared in the XMP metadata, as archives read it.
         self.assertEqual(xmp, {"part": "3", "conformance": "B"})
+
+    def test_the_pdf_a_requirements_read_by_a_second_parser(self):
+        """What PDF/A-3b asks of the file, checked with qpdf (pikepdf), not
+        with the library that read the text above."""
+        with at(2026, 3, 14, 10, 30):
+            data = render_letter(
+                self.case, "refuse", "Pièce manquante.", "Service population"
+            )
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            self.assertFalse(pdf.is_encrypted)
+            # The colours are sRGB through an output intent with its profile.
+            (intent,) = pdf.Root.OutputIntents
+            self.assertEqual(intent.S, pikepdf.Name.GTS_PDFA1)
+            self.assertEqual(int(intent.DestOutputProfile.N), 3)
+            self.assertTrue(intent.DestOutputProfile.read_bytes())
+            # The file's identifier, which archives require.
+            self.assertEqual(len(pdf.trailer.ID), 2)
+            # No script, no action run on opening.
+            self.assertNotIn("/JavaScript", pdf.Root.get("/Names") or {})
+            self.assertNotIn("/OpenAction", pdf.Root)
+            with pdf.open_metadata() as xmp:
+                self.assertEqual(xmp.pdfa_status, "3B")
+            # Every font is embedded: the letter reads the same everywhere.
+            fonts = [
+                font
+                for page in pdf.pages
+                for font in (page.Resources.get("/Font") or {}).values()
+            ]
+            self.assertTrue(fonts)
+            for font in fonts:
+                descendants = font.get("/DescendantFonts") or [font]
+                for each in descendants:
+                    descriptor = each.FontDescriptor
+                    with self.subTest(font=str(each.get("/BaseFont"))):
+                        self.assertTrue(
+                            {"/FontFile", "/FontFile2", "/FontFile3"}
+                            & set(descriptor.keys())
+                        )
 
     def test_acceptance_names_no_appeal(self):
         with at(2026, 3, 14, 10, 30):
