@@ -183,10 +183,12 @@ class TestChangedTokens(KeptFilesTestCase):
         key, expires, signature = self.token(summary).split(".")
         later = str(int(expires) + 24 * 3600)
         other = "0" if signature[-1] != "0" else "1"
+        # Another last letter of the key, whatever its own (one in 64 is "A").
+        other_key = key[:-1] + ("A" if key[-1] != "A" else "B")
         for token in (
             f"{key}.{expires}.{signature[:-1]}{other}",
             f"{key}.{later}.{signature}",
-            f"{key[:-1]}A.{expires}.{signature}",
+            f"{other_key}.{expires}.{signature}",
             "pas-un-jeton",
             "",
         ):
