@@ -41,6 +41,20 @@ class AttemptLimiter:
             times.append(now)
             return True
 
+    def exhausted(self, client: str) -> bool:
+        """Whether ``client`` has used all its attempts, counting none."""
+        now = self.clock()
+        with self._lock:
+            times = self._seen.get(client or "")
+            if not times:
+                return False
+            _expire(times, now - self.window)
+            return len(times) >= self.attempts
+
+    def count(self, client: str) -> None:
+        """Count one (failed) attempt of ``client``."""
+        self.allow(client)
+
     def reset(self):
         with self._lock:
             self._seen.clear()

@@ -148,7 +148,10 @@ class FollowView(BrowserView):
             self.error = EXPIRED
             return
         # Behind the load balancer, the citizen's address, not the balancer's.
-        if not FOLLOW_ATTEMPTS.allow(client_address(self.request)):
+        # Only wrong guesses are counted: the applicant following, answering
+        # or downloading with the right code is never locked out.
+        client = client_address(self.request)
+        if FOLLOW_ATTEMPTS.exhausted(client):
             self.request.response.setStatus(429)
             self.request.response.setHeader("Retry-After", str(WINDOW_MINUTES * 60))
             self.error = TOO_MANY_ATTEMPTS
@@ -159,6 +162,7 @@ class FollowView(BrowserView):
             str(self.request.form.get("access_code") or ""),
         )
         if self.case is None:
+            FOLLOW_ATTEMPTS.count(client)
             self.error = NO_MATCH
 
     def typed_reference(self) -> str:

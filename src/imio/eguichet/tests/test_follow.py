@@ -31,6 +31,15 @@ class TestAttemptLimiter(unittest.TestCase):
         now[0] = 61.0
         self.assertTrue(limiter.allow("10.0.0.1"))
 
+    def test_failures_only(self):
+        limiter = AttemptLimiter(2, 60, clock=lambda: 0.0)
+        self.assertFalse(limiter.exhausted("10.0.0.1"))
+        limiter.count("10.0.0.1")
+        self.assertFalse(limiter.exhausted("10.0.0.1"))
+        limiter.count("10.0.0.1")
+        self.assertTrue(limiter.exhausted("10.0.0.1"))
+        self.assertFalse(limiter.exhausted("10.0.0.2"))
+
     def test_forgets_idle_clients(self):
         now = [0.0]
         limiter = AttemptLimiter(3, 60, clock=lambda: now[0])
@@ -140,6 +149,18 @@ class TestFollowCase(unittest.TestCase):
         self.assertNotIn("case-state", response.text)
         FOLLOW_ATTEMPTS.reset()
         self.assertIn("case-state", self.follow(reference, self.code).text)
+
+    def test_the_applicants_own_visits_are_never_counted(self):
+        # Following, answering, downloading the letter or the data: each a
+        # look-up with the right code; only wrong codes use up the attempts.
+        reference = self.case.formatted_reference()
+        for _visit in range(15):
+            self.assertIn("case-state", self.follow(reference, self.code).text)
+        for _attempt in range(9):
+            self.assertIn(NO_MATCH, self.follow(reference, "WRONGCODE2").text)
+        self.assertIn("case-state", self.follow(reference, self.code).text)
+        self.assertIn(NO_MATCH, self.follow(reference, "WRONGCODE2").text)
+        self.assertEqual(self.follow(reference, self.code).status_code, 429)
 
     def test_link_fills_in_the_reference_never_the_code(self):
         reference = self.case.formatted_reference()
