@@ -33,9 +33,10 @@ from imio.belgium import walloon_communes
 from imio.commune.cluster.cluster import instance_environment
 from imio.commune.cluster.processes import BIN
 from imio.commune.cluster.processes import free_port
-from imio.commune.cluster.processes import http_status
+from imio.commune.cluster.processes import healthy
 from imio.commune.cluster.processes import ManagedProcess
 from imio.commune.cluster.processes import PROJECT
+from imio.commune.cluster.processes import wsgi_instance
 from pathlib import Path
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
@@ -376,22 +377,8 @@ def report_harvest(title: str, measure: dict, server: FeedServer, before) -> Non
 
 
 def instance(var: Path, env: dict, port: int) -> ManagedProcess:
-    process = ManagedProcess(
-        "instance",
-        [
-            str(BIN / "runwsgi"),
-            str(PROJECT / "instance/etc/zope.ini"),
-            "http_host=127.0.0.1",
-            f"http_port={port}",
-            f"logdir={var / 'log'}",
-        ],
-        env,
-        var / "log" / "console.log",
-    ).start()
-    process.wait_until(
-        lambda: http_status(f"http://127.0.0.1:{port}/@@health") == 200,
-        timeout=600,
-    )
+    process = wsgi_instance("instance", port, var / "log", env).start()
+    process.wait_until(healthy(port), timeout=600)
     return process
 
 
@@ -432,6 +419,25 @@ def compare_pages(port: int, requests: int) -> None:
     print(f"  goal at most {GOAL_PAGE}x stock's listing: {verdict}")
 
 
+def time_agenda(port: int, requests: int) -> None:
+    """The regional page alone, unfiltered and with one commune chosen."""
+    base = f"http://localhost:{port}/{REGION}/@@agenda"
+    pages = {
+        "regional agenda with facets": base,
+        "the same, one commune chosen": f"{base}?commune=92094",
+    }
+    for url in pages.values():
+        fetch(url)
+    print(f"\nPage, uncached, median of {requests} requests each")
+    print(f"{'page':36} {'ms':>9} {'KiB':>7}")
+    for name, url in pages.items():
+        times, size = [], 0
+        for _round in range(requests):
+            seconds, size = fetch(url)
+            times.append(seconds)
+        print(f"{name:36} {statistics.median(times) * 1000:9.1f} {size / 1024:7.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--communes", type=int, default=261)
@@ -439,6 +445,12 @@ def main() -> None:
     parser.add_argument("--news", type=int, default=50)
     parser.add_argument("--horizon", type=int, default=365)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument(
+        "--without-stock",
+        action="store_true",
+        help="time the regional page alone (stock's listing of the whole fleet "
+        "takes about ten minutes a request)",
+    )
     parser.add_argument("--step")
     parser.add_argument("args", nargs="*")
     options = parser.parse_args()
@@ -488,15 +500,19 @@ def main() -> None:
             print(f"  goal under {GOAL_INCREMENTAL:.0f} s: {verdict}")
             before = (server.requests, server.not_modified)
             report_harvest("Nothing new", harvest(env), server, before)
-        stock = run_step(env, "stock", len(communes) * options.events)
-        print(
-            f"\nStock site with {stock['events']} published events created in "
-            f"{stock['seconds']:.0f} s"
-        )
+        if not options.without_stock:
+            stock = run_step(env, "stock", len(communes) * options.events)
+            print(
+                f"\nStock site with {stock['events']} published events created in "
+                f"{stock['seconds']:.0f} s"
+            )
         port = free_port()
         process = instance(var, env, port)
         try:
-            compare_pages(port, options.requests)
+            if options.without_stock:
+                time_agenda(port, options.requests)
+            else:
+                compare_pages(port, options.requests)
         finally:
             process.stop()
     finally:

@@ -15,6 +15,8 @@ from imio.belgium.communes import arrondissement_of
 from imio.belgium.errors import InvalidInput
 from imio.commune import _
 from imio.commune.region.store import horizon_days
+from imio.commune.region.store import facet_counts
+from imio.commune.region.store import metadata
 from imio.commune.region.store import search
 from imio.commune.region.walloon_map import agenda_map
 from imio.eguichet.display import format_date
@@ -41,6 +43,8 @@ import re
 BRUSSELS = ZoneInfo("Europe/Brussels")
 BATCH_SIZE = 20
 FEED_SIZE = 200
+# The map marks the places of the selection's coming dates, up to this many.
+MAP_DATES = 2000
 # Request parameter, catalog metadata, title.
 FACETS = (
     ("commune", "communes_refnis", _("Commune")),
@@ -284,8 +288,9 @@ class AgendaView(BrowserView):
         return shown
 
     def map(self) -> dict:
-        """Wallonia with a marker per place of the selection (metadata only)."""
-        return agenda_map(self.brains(), self.language, self.request)
+        """Wallonia with a marker per place of the selection's next MAP_DATES
+        dates (metadata only): the page's cost stays bounded for the fleet."""
+        return agenda_map(self.brains()[:MAP_DATES], self.language, self.request)
 
     def commune_calendars(self, facets: list[dict]) -> list[dict]:
         """One iCalendar link per commune of the selection."""
@@ -313,34 +318,43 @@ class AgendaView(BrowserView):
             return self.access
         return bool(self.selected[name])
 
-    def counted(self, brains, names) -> dict:
-        """Counts of these facets' values over ``brains``, in one pass."""
-        counts = {name: {} for name in names}
+    def counted(self, criteria: dict, names) -> dict:
+        """Counts of these facets' values over the dates matching ``criteria``,
+        read from the store's indexes (no date's metadata is read)."""
+        columns = {name: column for name, column, _t in FACETS if name in names}
+        if "prix" in names:
+            columns["prix"] = "free"
+        if "pmr" in names:
+            columns["pmr"] = "reduced_mobility_access"
+        found = facet_counts(self.context, list(columns.values()), **criteria)
+        counts = {
+            name: {value: count for value, (count, _rid) in found[column].items()}
+            for name, column in columns.items()
+        }
+        if "prix" in counts:
+            free = counts["prix"]
+            counts["prix"] = {
+                "gratuit": free.get(True, 0),
+                "payant": free.get(False, 0),
+            }
+        if "pmr" in counts:
+            counts["pmr"] = {"1": counts["pmr"].get(True, 0)}
         labels = {}
-        columns = [(name, column) for name, column, _t in FACETS if name in names]
-        for brain in brains:
-            for name, column in columns:
-                for value in getattr(brain, column, None) or ():
-                    counts[name][value] = counts[name].get(value, 0) + 1
-            if "commune" in names:
-                for commune in brain.communes or ():
-                    labels[commune["refnis"]] = commune["title"]
-            if "prix" in names and brain.free is not None:
-                price = "gratuit" if brain.free else "payant"
-                counts["prix"][price] = counts["prix"].get(price, 0) + 1
-            if "pmr" in names and brain.reduced_mobility_access:
-                counts["pmr"]["1"] = counts["pmr"].get("1", 0) + 1
+        for refnis, (_count, rid) in found.get("communes_refnis", {}).items():
+            for commune in metadata(self.context, rid).get("communes") or ():
+                if commune["refnis"] == refnis:
+                    labels[refnis] = commune["title"]
         counts["labels"] = labels
         return counts
 
     def facets(self) -> list[dict]:
         names = [name for name, _c, _t in FACETS] + ["prix", "pmr"]
         unchosen = [name for name in names if not self.chosen(name)]
-        counts = self.counted(self.brains(), unchosen)
+        counts = self.counted(self.query(), unchosen)
         labels = {"commune": dict(counts.pop("labels"))}
         for name in names:
             if name not in unchosen:
-                own = self.counted(search(self.context, **self.query(name)), [name])
+                own = self.counted(self.query(name), [name])
                 labels["commune"].update(own.pop("labels"))
                 counts.update(own)
         prices = {value: counts["prix"].get(value, 0) for value in PRICES}

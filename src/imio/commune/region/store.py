@@ -17,6 +17,8 @@ from imio.belgium.errors import InvalidInput
 from imio.commune.region.recurrence import aware
 from imio.commune.region.recurrence import occurrences
 from imio.commune.region.recurrence import RecurrenceError
+from BTrees.IIBTree import intersection
+from BTrees.IIBTree import IISet
 from BTrees.OOBTree import OOBTree
 from persistent import Persistent
 from persistent.mapping import PersistentMapping
@@ -383,8 +385,30 @@ def item_count(site) -> int:
     return len(store.groups) if store is not None else 0
 
 
-def search(
-    site,
+def search(site, *, limit: int | None = None, reverse: bool = False, **criteria):
+    """The catalogued dates that match, sorted by start; brains with metadata.
+
+    An event is in the range when it ends after ``start_from`` and starts
+    before ``start_to``. Several values of one facet match any of them.
+    Criteria: ``kind`` ("event" by default), ``start_from``, ``start_to``,
+    ``communes``, ``arrondissements``, ``provinces``, ``topics``,
+    ``audiences``, ``free``, ``reduced_mobility_access``.
+    """
+    store = get_store(site)
+    if store is None:
+        return []
+    query = catalog_query(**criteria)
+    query["sort_on"] = "start"
+    if reverse:
+        query["sort_order"] = "descending"
+    if limit:
+        query["sort_limit"] = limit
+    # Brains are wrapped in the catalog's parent: the site.
+    results = store.catalog.__of__(site).searchResults(query)
+    return results[:limit] if limit else results
+
+
+def catalog_query(
     *,
     kind: str = "event",
     start_from: datetime | None = None,
@@ -396,20 +420,8 @@ def search(
     audiences=(),
     free=None,
     reduced_mobility_access=None,
-    limit: int | None = None,
-    reverse: bool = False,
-):
-    """The catalogued dates that match, sorted by start; brains with metadata.
-
-    An event is in the range when it ends after ``start_from`` and starts
-    before ``start_to``. Several values of one facet match any of them.
-    """
-    store = get_store(site)
-    if store is None:
-        return []
-    query = {"kind": kind, "sort_on": "start"}
-    if reverse:
-        query["sort_order"] = "descending"
+) -> dict:
+    query = {"kind": kind}
     if start_from is not None:
         query["end"] = {"query": utc(start_from), "range": "min"}
     if start_to is not None:
@@ -427,8 +439,36 @@ def search(
         query["free"] = free
     if reduced_mobility_access is not None:
         query["reduced_mobility_access"] = reduced_mobility_access
-    if limit:
-        query["sort_limit"] = limit
-    # Brains are wrapped in the catalog's parent: the site.
-    results = store.catalog.__of__(site).searchResults(query)
-    return results[:limit] if limit else results
+    return query
+
+
+def facet_counts(site, columns, **criteria) -> dict[str, dict]:
+    """For each indexed column, its values' numbers of matching dates.
+
+    Counted in the indexes (one intersection of sets per value), without
+    reading any date's metadata: each value comes with the number and the
+    record id of one of its dates, ``{value: (count, rid)}``.
+    """
+    store = get_store(site)
+    if store is None:
+        return {column: {} for column in columns}
+    results = store.catalog.searchResults(catalog_query(**criteria))
+    rids = IISet(getattr(results, "_seq", None) or ())
+    counts = {}
+    for column in columns:
+        found = {}
+        for value, dates in store.catalog.indexes[column]._index.items():
+            if isinstance(dates, int):
+                if dates in rids:
+                    found[value] = (1, dates)
+                continue
+            matching = intersection(rids, dates)
+            if matching:
+                found[value] = (len(matching), matching[0])
+        counts[column] = found
+    return counts
+
+
+def metadata(site, rid: int) -> dict:
+    """The metadata of one catalogued date."""
+    return get_store(site).catalog.getMetadataForRID(rid)
