@@ -266,11 +266,6 @@ def step_stock(count: str) -> dict:
         },
     )
     setSite(site)
-    for site_id in (STOCK, REGION):
-        setSite(app[site_id])
-        if api.portal.get_registry_record(CACHING, default=None) is not None:
-            api.portal.set_registry_record(CACHING, False)
-    setSite(site)
     # Born published, as a commune's published events are.
     api.portal.get_tool("portal_workflow").setChainForPortalTypes(
         ["Event"], "one_state_workflow"
@@ -302,7 +297,25 @@ def step_stock(count: str) -> dict:
     return {"seconds": seconds, "events": int(count)}
 
 
-STEPS = {"stock": step_stock}
+def step_uncached() -> dict:
+    """plone.app.caching off on the sites measured: every request renders."""
+    from imio.commune.cli.zope_app import open_app
+    from plone import api
+    from zope.component.hooks import setSite
+
+    import transaction
+
+    app = open_app(PROJECT / "instance" / "etc" / "zope.conf")
+    for site_id in (STOCK, REGION):
+        if site_id in app.objectIds():
+            setSite(app[site_id])
+            if api.portal.get_registry_record(CACHING, default=None) is not None:
+                api.portal.set_registry_record(CACHING, False)
+    transaction.commit()
+    return {"uncached": True}
+
+
+STEPS = {"stock": step_stock, "uncached": step_uncached}
 
 
 def run_step(env: dict, name: str, *args) -> dict:
@@ -506,6 +519,7 @@ def main() -> None:
                 f"\nStock site with {stock['events']} published events created in "
                 f"{stock['seconds']:.0f} s"
             )
+        run_step(env, "uncached")
         port = free_port()
         process = instance(var, env, port)
         try:
