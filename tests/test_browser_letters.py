@@ -6,7 +6,6 @@ the reference and access code. The site's administrator edits a form's
 letter template on an accessible page; agents cannot.
 """
 
-from tests.browser import RecordedPage
 from tests.browser import screenshot
 from tests.eguichet_layer import AGENT
 from tests.eguichet_layer import SITE_ADMINISTRATOR
@@ -14,30 +13,16 @@ from tests.mail import text_of
 from tests.test_browser_eguichet import ACCESS_CODE
 from tests.test_browser_eguichet import ANSWERS
 from tests.test_browser_eguichet import EguichetBrowserTestCase
+from tests.test_browser_eguichet import pdf_text
 from tests.test_browser_eguichet import TestAgentProcessesRequests
-
-import io
-import pypdf
+from tests.test_browser_eguichet import WithCitizenPage
 
 
 FORM = "extrait-acte"
 
 
-def pdf_text(data: bytes) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
-
-
-class TestRefusalLetter(EguichetBrowserTestCase):
+class TestRefusalLetter(WithCitizenPage):
     apply = TestAgentProcessesRequests.apply
-
-    def setUp(self):
-        super().setUp()
-        self.citizen = RecordedPage(self.layer["browser"])
-
-    def tearDown(self):
-        self.citizen.close()
-        super().tearDown()
 
     def anonymous_citizen_sends(self) -> tuple[str, str]:
         answers = {**ANSWERS[FORM], "email": "lettre-refus@example.org"}
